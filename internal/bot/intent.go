@@ -1,0 +1,157 @@
+package bot
+
+import (
+	"regexp"
+	"strings"
+
+	"cstbot/internal/match"
+)
+
+// intentOf recognises the small talk that is not a question for the FAQ: a
+// message made only of greeting words, only of thanks, or a request for
+// help. Anything with more words than those goes to the matcher.
+func intentOf(text string) Kind {
+	ws := match.Words(text)
+	if len(ws) == 0 {
+		return emojiIntent(text)
+	}
+	if len(ws) > 12 {
+		return ""
+	}
+	var greet, thank, help, other int
+	for i := 0; i < len(ws); i++ {
+		w := ws[i]
+		if i+1 < len(ws) && greetingPairs[w+" "+ws[i+1]] {
+			greet++
+			i++
+			continue
+		}
+		switch {
+		case greetingWords[w]:
+			greet++
+		case thanksWords[w]:
+			thank++
+		case helpWords[w]:
+			help++
+		case fillerWords[w]:
+		default:
+			other++
+		}
+	}
+	switch {
+	case other > 0:
+		return ""
+	case help > 0:
+		return KindHelp
+	case thank > 0:
+		return KindThanks
+	case greet > 0:
+		return KindGreeting
+	}
+	return ""
+}
+
+// emojiIntent reads a message of emoji alone.
+func emojiIntent(text string) Kind {
+	switch {
+	case strings.ContainsAny(text, "👋🤗"):
+		return KindGreeting
+	case strings.ContainsAny(text, "🙏👍❤💕💖😊🥰🙂✅👌"):
+		return KindThanks
+	}
+	return KindHelp // empty, or nothing to read: say what the bot can do
+}
+
+var (
+	greetingWords = toSet("hi hii hiii hello helo hallo hey heya hiya howdy yo greetings morning afternoon evening gm sup hola bonjour")
+	greetingPairs = toSet2("good morning", "good afternoon", "good evening", "good day", "what up", "how are", "whats up", "nice to", "meet you")
+	thanksWords   = toSet("thanks thank thankyou thanx thx ty appreciate appreciated cheers grateful bye goodbye great perfect awesome cool excellent wonderful lovely helpful helped brilliant fantastic amazing sweet")
+	helpWords     = toSet("help helping assist menu commands command options topics topic faq faqs list questions ask answer do know start")
+	fillerWords   = toSet(`a an the i me my you your u it this that is are am was be can could would will
+		what which so much very many lot lots of for to all and ok okay oh ah well just really
+		there inna bot everyone everybody guys folks again too kind super that s got it
+		need some please pls any good nice here how things type kinds sort`)
+)
+
+func toSet(s string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+func toSet2(pairs ...string) map[string]bool {
+	m := make(map[string]bool)
+	for _, p := range pairs {
+		m[p] = true
+	}
+	return m
+}
+
+// urgencyKind tells an emergency from a crisis; they get different numbers.
+type urgencyKind int
+
+const (
+	emergency urgencyKind = iota + 1 // call 911
+	crisis                           // call or text 988
+)
+
+// urgentRule matches when every one of its patterns is found in the message.
+type urgentRule struct {
+	kind urgencyKind
+	all  []*regexp.Regexp
+}
+
+func rule(kind urgencyKind, patterns ...string) urgentRule {
+	r := urgentRule{kind: kind}
+	for _, p := range patterns {
+		r.all = append(r.all, regexp.MustCompile(`\b(?:`+p+`)`))
+	}
+	return r
+}
+
+// urgentRules are read against the message's words, lowercase and joined
+// by single spaces, with contractions expanded ("can't" is "can not").
+// They err on the side of urgency: a wrong "call 911" costs less than a
+// missed one.
+var urgentRules = []urgentRule{
+	// Suicide and self-harm.
+	rule(crisis, `suicid|kill (?:my ?self|me)\b|end (?:my|it) ?(?:own )?(?:life|all)\b|end it all|take my (?:own )?life|(?:want|wanna|going|ready) to die\b|better off dead|no reason to (?:live|go on)|(?:harm|hurt|cut|cutting|harming|hurting) my ?self|self ?harm|not want to (?:live|be alive|wake up|be here)|can not go on`),
+	// Heart.
+	rule(emergency, `chest (?:pain|hurts?|hurting|is hurting|tight|tightness|pressure|feels (?:tight|heavy))|(?:pain|pressure|tightness) in my chest|heart attack|cardiac arrest`),
+	// Stroke signs.
+	rule(emergency, `stroke\b|face (?:is )?(?:droop|drooping|numb)|slurr|can not (?:speak|talk|move my (?:arm|leg|face))|one side of (?:my|his|her|their) (?:body|face)`),
+	rule(emergency, `sudden(?:ly)?`, `headache|numb|weak|vision|can not see|blind|confus|speak|talk|dizz|collaps|faint`),
+	rule(emergency, `(?:worst|terrible|severe|excruciating|thunderclap|explosive|splitting) headache|headache (?:is )?(?:the )?worst`, `sudden|worst|vomit|throw(?:ing)? up|confus|can not see|vision|stiff neck|pass(?:ed)? out|faint`),
+	// Head injury with warning signs.
+	rule(emergency, `(?:hit|bumped|banged|bashed|smashed|hurt|injured|struck) (?:my|his|her|their|the|our) (?:head|skull)|head (?:injury|trauma)|concussion|fell (?:and hit|on) (?:my|his|her) head|knocked out`,
+		`vomit|throw(?:ing|s)? up|threw up|puk|nause|confus|disorient|pupil|drows|sleepy|unconscious|pass(?:ed|ing)? out|black(?:ed)? out|seizure|can not (?:wake|remember|see)|slurr|bleeding`),
+	// Seizures, overdose, bleeding, breathing, unconsciousness, anaphylaxis.
+	rule(emergency, `(?:having|had|has|in) a (?:seizure|fit)|seizing|convuls`),
+	rule(emergency, `overdos|took too many (?:pills|tablets)|swallowed (?:pills|bleach|poison)|poisoned`),
+	rule(emergency, `(?:bleeding|blood) (?:heavily|a lot|badly|everywhere|will not stop|wo not stop|is not stopping)|(?:heavy|severe|lots of|so much) (?:bleeding|blood)|can not stop (?:the )?bleeding|bleeding out`),
+	rule(emergency, `(?:not|stopped|is not|isn t) breathing|can not breathe|(?:hard|struggling|trouble|difficulty) (?:to )?breath|choking`),
+	rule(emergency, `unconscious|unresponsive|will not wake up|can not wake (?:him|her|them) up|passed out`),
+	rule(emergency, `(?:throat|tongue|lips?) (?:is |are )?(?:swelling|closing)|anaphyla`),
+	rule(emergency, `emergency|call 911|ambulance`),
+}
+
+// urgency reports whether the message describes an emergency or a crisis.
+func urgency(text string) (urgencyKind, bool) {
+	joined := strings.Join(match.Words(text), " ")
+	var found urgencyKind
+	for _, r := range urgentRules {
+		ok := true
+		for _, re := range r.all {
+			if !re.MatchString(joined) {
+				ok = false
+				break
+			}
+		}
+		if ok && (found == 0 || r.kind == crisis) {
+			found = r.kind
+		}
+	}
+	return found, found != 0
+}

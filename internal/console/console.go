@@ -1,0 +1,114 @@
+// Package console is the terminal adapter: it reads questions a line at a
+// time and writes the bot's replies as plain text.
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"cstbot/internal/bot"
+)
+
+// MaxLine is the longest line read; the rest of a longer line is dropped.
+const MaxLine = 1 << 20
+
+// Config configures an Adapter.
+type Config struct {
+	In  io.Reader
+	Out io.Writer
+	// Interactive shows a welcome and a prompt, and understands "exit".
+	// Off, every input line gets exactly one reply (for pipes and scripts).
+	Interactive bool
+	// Banner is printed once at the start of an interactive chat.
+	Banner string
+}
+
+// Adapter chats on a terminal. It serves one conversation at a time.
+type Adapter struct {
+	cfg Config
+	r   bot.Responder
+}
+
+// New returns an Adapter; it does no I/O until Run.
+func New(cfg Config, r bot.Responder) *Adapter {
+	return &Adapter{cfg: cfg, r: r}
+}
+
+// Run answers lines until the input ends, "exit" is typed or ctx is done.
+// It returns nil then, and an error only when reading or writing fails.
+func (a *Adapter) Run(ctx context.Context) error {
+	out := bufio.NewWriter(a.cfg.Out)
+	defer out.Flush()
+	in := bufio.NewReader(a.cfg.In)
+	if a.cfg.Interactive {
+		if a.cfg.Banner != "" {
+			fmt.Fprintln(out, a.cfg.Banner)
+		}
+		fmt.Fprintln(out, "Type a question and press Enter; \"exit\" or Ctrl-D quits.")
+	}
+	for {
+		if a.cfg.Interactive {
+			fmt.Fprint(out, "\nyou> ")
+		}
+		if err := out.Flush(); err != nil {
+			return fmt.Errorf("console: write: %w", err)
+		}
+		line, err := ReadLine(in)
+		if errors.Is(err, io.EOF) && line == "" {
+			if a.cfg.Interactive {
+				fmt.Fprintln(out)
+			}
+			return nil
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("console: read: %w", err)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if a.cfg.Interactive {
+			switch strings.ToLower(strings.TrimSpace(line)) {
+			case "exit", "quit", "/exit", "/quit", "bye":
+				fmt.Fprintln(out, "Take care!")
+				return nil
+			case "":
+				continue
+			}
+		}
+		reply := a.r.Respond(ctx, bot.Message{Text: line, Platform: "console"})
+		if a.cfg.Interactive {
+			fmt.Fprintln(out)
+			fmt.Fprintln(out, indent(reply.Text))
+		} else {
+			fmt.Fprintln(out, reply.Text)
+			fmt.Fprintln(out)
+		}
+	}
+}
+
+// ReadLine reads one line without its line ending. A line longer than
+// MaxLine is cut there and the rest of it discarded. At the end of the
+// input it returns the last line, if any, with io.EOF.
+func ReadLine(r *bufio.Reader) (string, error) {
+	var b strings.Builder
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if b.Len() < MaxLine {
+			b.Write(chunk[:min(len(chunk), MaxLine-b.Len())])
+		}
+		if err != nil {
+			return b.String(), err
+		}
+		if !isPrefix {
+			return b.String(), nil
+		}
+	}
+}
+
+func indent(s string) string {
+	return "bot> " + strings.ReplaceAll(s, "\n", "\n     ")
+}

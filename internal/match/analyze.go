@@ -1,0 +1,170 @@
+package match
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// analyzer turns text into tokens. It is filled by New and read-only after.
+type analyzer struct {
+	phrases   map[string]string // "take off" -> canonical token
+	maxPhrase int               // words in the longest phrase
+	synonyms  map[string]string // stem -> canonical token
+	cache     map[string]string // word -> token, for every word seen at build time
+	known     map[string]bool   // every token a doc or synonym produces
+	typos     *typoIndex        // words seen at build time, for correction
+}
+
+func newAnalyzer(groups [][]string) *analyzer {
+	a := &analyzer{
+		phrases:  make(map[string]string),
+		synonyms: make(map[string]string),
+		cache:    make(map[string]string),
+		known:    make(map[string]bool),
+		typos:    newTypoIndex(),
+	}
+	for _, g := range groups {
+		if len(g) == 0 {
+			continue
+		}
+		canon := a.canonical(g[0])
+		for _, member := range g {
+			ws := words(member)
+			switch {
+			case len(ws) == 1:
+				if _, dup := a.synonyms[stem(ws[0])]; !dup {
+					a.synonyms[stem(ws[0])] = canon
+				}
+				a.typos.add(ws[0])
+			case len(ws) > 1:
+				for _, w := range ws {
+					a.typos.add(w)
+				}
+				key := strings.Join(ws, " ")
+				if _, dup := a.phrases[key]; !dup {
+					a.phrases[key] = canon
+				}
+				a.maxPhrase = max(a.maxPhrase, len(ws))
+			}
+		}
+		a.known[canon] = true
+	}
+	return a
+}
+
+// canonical is the token a synonym group's first member stands for.
+func (a *analyzer) canonical(member string) string {
+	ws := words(member)
+	for i, w := range ws {
+		ws[i] = stem(w)
+	}
+	return strings.Join(ws, "_")
+}
+
+// learn records the words of a doc, for the cache and typo correction.
+func (a *analyzer) learn(text string) {
+	for _, w := range words(text) {
+		if stopwords[w] {
+			continue
+		}
+		t := a.token(w)
+		a.cache[w] = t
+		a.known[t] = true
+		a.typos.add(w)
+	}
+}
+
+// token maps one word to its token without typo correction.
+func (a *analyzer) token(w string) string {
+	if t, ok := a.cache[w]; ok {
+		return t
+	}
+	s := stem(w)
+	if c, ok := a.synonyms[s]; ok {
+		return c
+	}
+	return s
+}
+
+type qtoken struct {
+	tok       string
+	corrected bool
+}
+
+// tokens returns text's tokens in order, repeats included.
+func (a *analyzer) tokens(text string, correct bool) []string {
+	q := a.analyze(text, correct)
+	out := make([]string, len(q))
+	for i, t := range q {
+		out[i] = t.tok
+	}
+	return out
+}
+
+// query returns text's distinct tokens, typo-corrected.
+func (a *analyzer) query(text string) []qtoken {
+	q := a.analyze(text, true)
+	out := make([]qtoken, 0, len(q))
+	for _, t := range q {
+		if !slices.ContainsFunc(out, func(p qtoken) bool { return p.tok == t.tok }) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (a *analyzer) analyze(text string, correct bool) []qtoken {
+	ws := words(text)
+	var fixed []bool
+	if correct {
+		fixed = make([]bool, len(ws))
+		for i, w := range ws {
+			if len(w) < minTypoLen || stopwords[w] || a.knows(w) {
+				continue
+			}
+			if c, ok := a.typos.correct(w); ok {
+				ws[i], fixed[i] = c, true
+			}
+		}
+	}
+	var out []qtoken
+	for i := 0; i < len(ws); i++ {
+		if n, canon := a.phraseAt(ws[i:]); n > 0 {
+			out = append(out, qtoken{tok: canon, corrected: correct && slices.Contains(fixed[i:i+n], true)})
+			i += n - 1
+			continue
+		}
+		if stopwords[ws[i]] {
+			continue
+		}
+		out = append(out, qtoken{tok: a.token(ws[i]), corrected: correct && fixed[i]})
+	}
+	return out
+}
+
+// knows reports whether w, or a word of the same stem, was seen at build time.
+func (a *analyzer) knows(w string) bool {
+	if _, ok := a.cache[w]; ok {
+		return true
+	}
+	return a.known[a.token(w)]
+}
+
+// phraseAt reports the longest synonym phrase that ws starts with.
+func (a *analyzer) phraseAt(ws []string) (int, string) {
+	for n := min(a.maxPhrase, len(ws)); n >= 2; n-- {
+		if canon, ok := a.phrases[strings.Join(ws[:n], " ")]; ok {
+			return n, canon
+		}
+	}
+	return 0, ""
+}
+
+func stem(w string) string {
+	if len(w) <= 2 {
+		return w
+	}
+	return english.Stem(w, true)
+}

@@ -1,0 +1,198 @@
+// Package match finds which of a set of short documents (the ways clients
+// ask each FAQ question) a free-text message is closest to.
+//
+// It knows nothing of FAQs or bots: it turns text into normalised tokens
+// (lowercase, accents folded, contractions expanded, stopwords dropped,
+// Snowball-stemmed, synonyms mapped to one canonical token, typos corrected
+// against the vocabulary) and scores documents by the IDF weight they share
+// with the message. An Index is built once and is safe for concurrent use.
+package match
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Doc is one way of asking a question. Docs with the same Key belong to the
+// same answer; a Key's score is the best score of its docs.
+type Doc struct {
+	Key  int
+	Text string
+}
+
+// Config tunes an Index.
+type Config struct {
+	// Synonyms are groups of words or phrases that mean the same; every
+	// member is read as the group's first member.
+	Synonyms [][]string
+	// Unknown is the weight of a message word no doc has, as a share of
+	// the weight of a word only one key has (0..1; default 0.8).
+	Unknown float64
+	// Unmatched weighs the message's words that a doc lacks against it,
+	// relative to the doc's own missing words (0..1; default 0.35). Lower
+	// forgives long chatty messages more.
+	Unmatched float64
+}
+
+// Result is a Key's score for a message.
+type Result struct {
+	Key   int
+	Score float64 // similarity of the message and the key's best doc, 0..1
+	// Matched is the IDF weight the message shares with that doc: how much
+	// evidence there is, where Score is how good a fit.
+	Matched float64
+	// Coverage is the share of the message's weight the doc explains, 0..1.
+	Coverage float64
+}
+
+// Index scores messages against a fixed set of docs. It is immutable after
+// New and safe for concurrent use.
+type Index struct {
+	an        *analyzer
+	docs      []indexedDoc
+	postings  map[string][]int // token -> docs that contain it
+	idf       map[string]float64
+	unknown   float64 // weight of a message word the index has never seen
+	unmatched float64
+	nkeys     int
+}
+
+type indexedDoc struct {
+	key    int
+	tokens []string
+	weight float64 // sum of idf over tokens
+}
+
+// New builds an index over docs.
+func New(docs []Doc, cfg Config) *Index {
+	an := newAnalyzer(cfg.Synonyms)
+	ix := &Index{
+		an:        an,
+		postings:  make(map[string][]int),
+		idf:       make(map[string]float64),
+		unmatched: cfg.Unmatched,
+	}
+	if ix.unmatched <= 0 {
+		ix.unmatched = 0.35
+	}
+	// Teach the analyzer every word of every doc first, so that typo
+	// correction of one doc's words can land on another doc's.
+	for _, d := range docs {
+		an.learn(d.Text)
+	}
+	df := make(map[string]map[int]bool) // token -> keys containing it
+	keys := make(map[int]bool)
+	for _, d := range docs {
+		toks := dedupe(an.tokens(d.Text, false))
+		i := len(ix.docs)
+		ix.docs = append(ix.docs, indexedDoc{key: d.Key, tokens: toks})
+		keys[d.Key] = true
+		for _, t := range toks {
+			ix.postings[t] = append(ix.postings[t], i)
+			if df[t] == nil {
+				df[t] = make(map[int]bool)
+			}
+			df[t][d.Key] = true
+		}
+	}
+	ix.nkeys = len(keys)
+	n := float64(max(ix.nkeys, 1))
+	for t, ks := range df {
+		ix.idf[t] = math.Log(1 + n/float64(len(ks)))
+	}
+	unknown := cfg.Unknown
+	if unknown <= 0 {
+		unknown = 0.8
+	}
+	ix.unknown = unknown * math.Log(1+n)
+	for i := range ix.docs {
+		var w float64
+		for _, t := range ix.docs[i].tokens {
+			w += ix.idf[t]
+		}
+		ix.docs[i].weight = w
+	}
+	return ix
+}
+
+// Tokens returns the normalised tokens of text as the index sees them.
+func (ix *Index) Tokens(text string) []string {
+	return ix.an.tokens(text, true)
+}
+
+// Search scores every key that shares a token with the message and returns
+// them best first. Keys sharing nothing are left out.
+func (ix *Index) Search(text string) []Result {
+	q := ix.an.query(text)
+	if len(q) == 0 {
+		return nil
+	}
+	// Weigh the message's tokens.
+	var qWeight float64
+	weights := make([]float64, len(q))
+	for i, t := range q {
+		w, ok := ix.idf[t.tok]
+		if !ok {
+			w = ix.unknown
+		}
+		if t.corrected {
+			w *= typoDiscount
+		}
+		weights[i] = w
+		qWeight += w
+	}
+	// Accumulate shared weight and words per doc through the postings.
+	shared := make(map[int]float64)
+	count := make(map[int]int)
+	for i, t := range q {
+		for _, d := range ix.postings[t.tok] {
+			shared[d] += weights[i]
+			count[d]++
+		}
+	}
+	best := make(map[int]Result)
+	for d, m := range shared {
+		doc := &ix.docs[d]
+		// A Tversky-style similarity: all of the doc's weight counts
+		// against it, and the message's extra words count partly, the
+		// more so the fewer they are: one unexplained word in a short
+		// question ("how much does a session cost") is the point of it,
+		// ten in a long message are mostly the client's story.
+		extra := len(q) - count[d]
+		penalty := 0.0
+		if extra > 0 {
+			penalty = ix.unmatched * (qWeight - m) / math.Sqrt(float64(extra))
+		}
+		s := m / (doc.weight + penalty)
+		if b, ok := best[doc.key]; !ok || s > b.Score {
+			best[doc.key] = Result{Key: doc.key, Score: math.Min(s, 1), Matched: m, Coverage: m / qWeight}
+		}
+	}
+	out := make([]Result, 0, len(best))
+	for _, r := range best {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b Result) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
+	return out
+}
+
+// typoDiscount is how much a corrected word counts next to one spelt right.
+const typoDiscount = 0.8
+
+
+// dedupe removes repeated tokens, keeping the first of each.
+func dedupe(toks []string) []string {
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,121 @@
+package match
+
+import "slices"
+
+// minTypoLen is the shortest word that typo correction touches: shorter
+// words are too often other real words one letter away ("cost" and "most").
+const minTypoLen = 5
+
+// typoIndex finds known words within a small edit distance of a misspelt
+// one, with a delete-neighbourhood (SymSpell) index: two words one edit
+// apart share a string of one deletion each.
+type typoIndex struct {
+	words   []string
+	seen    map[string]bool
+	deletes map[string][]int // word with at most one letter deleted -> words
+}
+
+func newTypoIndex() *typoIndex {
+	return &typoIndex{seen: make(map[string]bool), deletes: make(map[string][]int)}
+}
+
+func (ix *typoIndex) add(w string) {
+	if len(w) < minTypoLen-1 || ix.seen[w] || stopwords[w] {
+		return
+	}
+	ix.seen[w] = true
+	i := len(ix.words)
+	ix.words = append(ix.words, w)
+	for _, d := range deletions(w) {
+		if l := ix.deletes[d]; !slices.Contains(l, i) {
+			ix.deletes[d] = append(l, i)
+		}
+	}
+}
+
+// correct returns the known word closest to w: one edit away (an extra,
+// missing, wrong or swapped letter), or two for words of nine letters or
+// more. Ties go to the word added first.
+func (ix *typoIndex) correct(w string) (string, bool) {
+	if ix.seen[w] {
+		return w, true
+	}
+	best, bestDist := -1, 3
+	for _, d := range deletions(w) {
+		for _, i := range ix.deletes[d] {
+			if ix.words[i][0] != w[0] {
+				continue // a wrong first letter is rare in a typo, and common between real words ("night", "light")
+			}
+			if dist := osa(w, ix.words[i], 1); dist <= 1 && (dist < bestDist || dist == bestDist && i < best) {
+				best, bestDist = i, dist
+			}
+		}
+	}
+	if best < 0 && len(w) >= 9 {
+		for i, cand := range ix.words {
+			if abs(len(cand)-len(w)) > 2 || cand[0] != w[0] {
+				continue
+			}
+			if dist := osa(w, cand, 2); dist <= 2 && dist < bestDist {
+				best, bestDist = i, dist
+			}
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	return ix.words[best], true
+}
+
+// deletions returns w and every string made by deleting one byte of it.
+// Working on bytes keeps it simple; the words it sees are folded to ASCII
+// in practice, and other scripts just correct less.
+func deletions(w string) []string {
+	out := make([]string, 0, len(w)+1)
+	out = append(out, w)
+	for i := range len(w) {
+		out = append(out, w[:i]+w[i+1:])
+	}
+	return out
+}
+
+// osa is the optimal-string-alignment distance between a and b (Levenshtein
+// plus adjacent transpositions), or limit+1 once it must exceed limit.
+func osa(a, b string, limit int) int {
+	if abs(len(a)-len(b)) > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
