@@ -70,6 +70,7 @@ type Bot struct {
 	faq    *faq.FAQ
 	index  *match.Index
 	topics []Suggestion
+	words  []map[string]bool // per entry: every word of its texts
 }
 
 // MaxMatchRunes is how much of a message is matched against the FAQ; longer
@@ -89,8 +90,9 @@ func New(f *faq.FAQ) *Bot {
 			docs = append(docs, match.Doc{Key: i, Text: k})
 		}
 		b.topics = append(b.topics, Suggestion{ID: e.ID, Question: e.Question})
+		b.words = append(b.words, wordSet(e.Question, e.Answer, strings.Join(e.Also, " "), strings.Join(e.Keywords, " ")))
 	}
-	b.index = match.New(docs, match.Config{Synonyms: f.Synonyms, Unmatched: unmatchedWeight, Unknown: unknownWeight})
+	b.index = match.New(docs, match.Config{Synonyms: f.Synonyms, Unmatched: unmatchedWeight, Unknown: unknownWeight, Gamma: unmatchedGamma, Sibling: siblingWeight})
 	return b
 }
 
@@ -138,12 +140,14 @@ func (b *Bot) Answer(id string) (Reply, bool) {
 // the runner-up (a message that asks two questions at once).
 const (
 	minScore        = 0.40
-	minMargin       = 0.02
-	sureScore       = 0.50
+	minMargin       = 0.005
+	sureScore       = 0.60
 	minCoverage     = 0.20 // of the message's weight the entry must explain
 	suggestMinScore = 0.08
-	unmatchedWeight = 0.50 // match.Config.Unmatched
-	unknownWeight   = 1.10 // match.Config.Unknown
+	unmatchedWeight = 0.90 // match.Config.Unmatched
+	unknownWeight   = 1.30 // match.Config.Unknown
+	unmatchedGamma  = 1.00 // match.Config.Gamma
+	siblingWeight   = 0.20 // match.Config.Sibling
 )
 
 func (b *Bot) match(text string) Reply {
@@ -154,7 +158,8 @@ func (b *Bot) match(text string) Reply {
 		if len(results) > 1 {
 			second = results[1].Score
 		}
-		if top.Coverage >= minCoverage && (top.Score >= sureScore || top.Score >= minScore && top.Score-second >= minMargin) {
+		if top.Coverage >= minCoverage && top.Score >= minScore && (top.Score >= sureScore || top.Score-second >= minMargin) &&
+			!b.aboutSomeoneElse(text, top.Key) {
 			return b.answer(top.Key, top.Score)
 		}
 	}
@@ -173,6 +178,54 @@ func (b *Bot) match(text string) Reply {
 		score = results[0].Score
 	}
 	return b.fallback(score, sugg)
+}
+
+// aboutSomeoneElse reports whether the message asks about a group of
+// people (children, pregnancy, the elderly, pets) that entry i never
+// mentions. The FAQ's general answer ("CST is gentle and safe") is not an
+// answer for them, and a specific one would be medical advice: such
+// questions go to the therapist.
+func (b *Bot) aboutSomeoneElse(text string, i int) bool {
+	for _, w := range match.Words(text) {
+		if g, ok := specialGroups[w]; ok && !b.words[i][g] {
+			return true
+		}
+	}
+	return false
+}
+
+// specialGroups maps words for groups of people the FAQ may not speak for
+// to the word an entry would use for them.
+var specialGroups = groupIndex([][]string{
+	{"child", "children", "kid", "kids", "toddler", "toddlers", "baby", "babies", "infant", "infants", "newborn", "newborns", "son", "daughter", "teen", "teens", "teenager", "teenagers", "preschooler", "year-old"},
+	{"pregnant", "pregnancy", "expecting", "trimester", "postpartum", "breastfeeding", "nursing"},
+	{"elderly", "senior", "seniors", "grandmother", "grandfather", "grandma", "grandpa", "aged"},
+	{"dog", "dogs", "cat", "cats", "pet", "pets", "horse", "horses", "animal", "animals"},
+})
+
+func groupIndex(groups [][]string) map[string]string {
+	m := make(map[string]string)
+	for _, g := range groups {
+		for _, w := range g {
+			m[w] = g[0]
+		}
+	}
+	return m
+}
+
+// wordSet is the set of words of texts, each also recorded under its
+// special group's word, so that an entry about "kids" covers "children".
+func wordSet(texts ...string) map[string]bool {
+	set := make(map[string]bool)
+	for _, t := range texts {
+		for _, w := range match.Words(t) {
+			set[w] = true
+			if g, ok := specialGroups[w]; ok {
+				set[g] = true
+			}
+		}
+	}
+	return set
 }
 
 // popular tops suggestions up to three with the FAQ's first entries, which

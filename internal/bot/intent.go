@@ -41,10 +41,10 @@ func intentOf(text string) Kind {
 	switch {
 	case other > 0:
 		return ""
+	case thank > 0:
+		return KindThanks // "thank you, that helps!"
 	case help > 0:
 		return KindHelp
-	case thank > 0:
-		return KindThanks
 	case greet > 0:
 		return KindGreeting
 	}
@@ -65,12 +65,12 @@ func emojiIntent(text string) Kind {
 var (
 	greetingWords = toSet("hi hii hiii hello helo hallo hey heya hiya howdy yo greetings morning afternoon evening gm sup hola bonjour")
 	greetingPairs = toSet2("good morning", "good afternoon", "good evening", "good day", "what up", "how are", "whats up", "nice to", "meet you")
-	thanksWords   = toSet("thanks thank thankyou thanx thx ty appreciate appreciated cheers grateful bye goodbye great perfect awesome cool excellent wonderful lovely helpful helped brilliant fantastic amazing sweet")
-	helpWords     = toSet("help helping assist menu commands command options topics topic faq faqs list questions ask answer do know start")
+	thanksWords   = toSet("thanks thank thankyou thanx thx ty appreciate appreciated cheers grateful bye goodbye great perfect awesome cool excellent wonderful lovely helpful helped brilliant fantastic amazing sweet ok okay alright k noted understood gotcha")
+	helpWords     = toSet("help helps helping assist menu commands command options topics topic faq faqs list questions ask answer do know start cover covered")
 	fillerWords   = toSet(`a an the i me my you your u it this that is are am was be can could would will
 		what which so much very many lot lots of for to all and ok okay oh ah well just really
 		there inna bot everyone everybody guys folks again too kind super that s got it
-		need some please pls any good nice here how things type kinds sort`)
+		need some please pls any good nice here how things type kinds sort about else`)
 )
 
 func toSet(s string) map[string]bool {
@@ -117,11 +117,11 @@ func rule(kind urgencyKind, patterns ...string) urgentRule {
 // missed one.
 var urgentRules = []urgentRule{
 	// Suicide and self-harm.
-	rule(crisis, `suicid|kill (?:my ?self|me)\b|end (?:my|it) ?(?:own )?(?:life|all)\b|end it all|take my (?:own )?life|(?:want|wanna|going|ready) to die\b|better off dead|no reason to (?:live|go on)|(?:harm|hurt|cut|cutting|harming|hurting) my ?self|self ?harm|not want to (?:live|be alive|wake up|be here)|can not go on`),
+	rule(crisis, `suicid|kill(?:ing)? (?:my ?self|me)\b|ending (?:my|it)|(?:thinking|thoughts) (?:about|of) (?:dying|death|ending)|end (?:my|it) ?(?:own )?(?:life|all)\b|end it all|take my (?:own )?life|(?:want|wanna|going|ready) to die\b|better off dead|no reason to (?:live|go on)|(?:harm|hurt|cut|cutting|harming|hurting) my ?self|self ?harm|not want to (?:live|be alive|wake up|be here)|can not go on`),
 	// Heart.
 	rule(emergency, `chest (?:pain|hurts?|hurting|is hurting|tight|tightness|pressure|feels (?:tight|heavy))|(?:pain|pressure|tightness) in my chest|heart attack|cardiac arrest`),
 	// Stroke signs.
-	rule(emergency, `stroke\b|face (?:is )?(?:droop|drooping|numb)|slurr|can not (?:speak|talk|move my (?:arm|leg|face))|one side of (?:my|his|her|their) (?:body|face)`),
+	rule(emergency, `(?:having|signs of) an? (?:stroke|mini stroke)|stroke symptoms|face (?:is )?(?:droop|drooping|numb)|slurr|can not (?:speak|talk|move my (?:arm|leg|face))|one side of (?:my|his|her|their) (?:body|face)`),
 	rule(emergency, `sudden(?:ly)?`, `headache|numb|weak|vision|can not see|blind|confus|speak|talk|dizz|collaps|faint`),
 	rule(emergency, `(?:worst|terrible|severe|excruciating|thunderclap|explosive|splitting) headache|headache (?:is )?(?:the )?worst`, `sudden|worst|vomit|throw(?:ing)? up|confus|can not see|vision|stiff neck|pass(?:ed)? out|faint`),
 	// Head injury with warning signs.

@@ -94,7 +94,7 @@ func (p *parser) parse(data []byte) *FAQ {
 	var second yaml.Node
 	switch err := dec.Decode(&second); {
 	case err == nil:
-		p.add(max(second.Line-1, 1), "a second YAML document starts here (a line \"---\"); the FAQ must be one document")
+		p.add(secondDocLine(data), "a second YAML document starts here (a line \"---\"); the FAQ must be one document")
 	case !errors.Is(err, io.EOF):
 		p.syntax(err, data)
 	}
@@ -418,6 +418,21 @@ func (p *parser) syntax(err error, data []byte) {
 		hint = "; a quote is probably not closed"
 	}
 	p.add(line, "YAML syntax error: %s%s", msg, hint)
+}
+
+// secondDocLine finds the "---" that starts a second document.
+func secondDocLine(data []byte) int {
+	content := false
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		t := bytes.TrimSpace(l)
+		switch {
+		case bytes.HasPrefix(t, []byte("---")) && content:
+			return i + 1
+		case len(t) > 0 && t[0] != '#' && !bytes.HasPrefix(t, []byte("---")):
+			content = true
+		}
+	}
+	return 0
 }
 
 func lineOfTab(data []byte) int {

@@ -29,6 +29,12 @@ type Config struct {
 	// Unknown is the weight of a message word no doc has, as a share of
 	// the weight of a word only one key has (0..1; default 0.8).
 	Unknown float64
+	// Gamma is how fast the weight of unexplained words shrinks with their
+	// number: their total is divided by count^Gamma (default 0.5).
+	Gamma float64
+	// Sibling is how much a message word counts for a doc when another doc
+	// of the same key has it (0..1).
+	Sibling float64
 	// Unmatched weighs the message's words that a doc lacks against it,
 	// relative to the doc's own missing words (0..1; default 0.35). Lower
 	// forgives long chatty messages more.
@@ -52,9 +58,12 @@ type Index struct {
 	an        *analyzer
 	docs      []indexedDoc
 	postings  map[string][]int // token -> docs that contain it
+	keyPosts  map[string][]int // token -> keys whose docs contain it
 	idf       map[string]float64
 	unknown   float64 // weight of a message word the index has never seen
 	unmatched float64
+	sibling   float64
+	gamma     float64
 	nkeys     int
 }
 
@@ -70,8 +79,14 @@ func New(docs []Doc, cfg Config) *Index {
 	ix := &Index{
 		an:        an,
 		postings:  make(map[string][]int),
+		keyPosts:  make(map[string][]int),
 		idf:       make(map[string]float64),
 		unmatched: cfg.Unmatched,
+		sibling:   cfg.Sibling,
+		gamma:     cfg.Gamma,
+	}
+	if ix.gamma <= 0 {
+		ix.gamma = 0.5
 	}
 	if ix.unmatched <= 0 {
 		ix.unmatched = 0.35
@@ -100,6 +115,9 @@ func New(docs []Doc, cfg Config) *Index {
 	n := float64(max(ix.nkeys, 1))
 	for t, ks := range df {
 		ix.idf[t] = math.Log(1 + n/float64(len(ks)))
+		for k := range ks {
+			ix.keyPosts[t] = append(ix.keyPosts[t], k)
+		}
 	}
 	unknown := cfg.Unknown
 	if unknown <= 0 {
@@ -142,13 +160,18 @@ func (ix *Index) Search(text string) []Result {
 		weights[i] = w
 		qWeight += w
 	}
-	// Accumulate shared weight and words per doc through the postings.
+	// Accumulate shared weight and words per doc, and per key (the
+	// union of its docs), through the postings.
 	shared := make(map[int]float64)
-	count := make(map[int]int)
+	keyShared := make(map[int]float64)
+	keyCount := make(map[int]int)
 	for i, t := range q {
 		for _, d := range ix.postings[t.tok] {
 			shared[d] += weights[i]
-			count[d]++
+		}
+		for _, k := range ix.keyPosts[t.tok] {
+			keyShared[k] += weights[i]
+			keyCount[k]++
 		}
 	}
 	best := make(map[int]Result)
@@ -159,12 +182,17 @@ func (ix *Index) Search(text string) []Result {
 		// more so the fewer they are: one unexplained word in a short
 		// question ("how much does a session cost") is the point of it,
 		// ten in a long message are mostly the client's story.
-		extra := len(q) - count[d]
+		//
+		// Message words that other docs of the same key have are not
+		// unexplained: they count a little for the doc, not against it.
+		mk := keyShared[doc.key]
+		extra := len(q) - keyCount[doc.key]
 		penalty := 0.0
 		if extra > 0 {
-			penalty = ix.unmatched * (qWeight - m) / math.Sqrt(float64(extra))
+			penalty = ix.unmatched * (qWeight - mk) / math.Pow(float64(extra), ix.gamma)
 		}
-		s := m / (doc.weight + penalty)
+		s := (m + ix.sibling*(mk-m)) / (doc.weight + penalty)
+		m = mk
 		if b, ok := best[doc.key]; !ok || s > b.Score {
 			best[doc.key] = Result{Key: doc.key, Score: math.Min(s, 1), Matched: m, Coverage: m / qWeight}
 		}

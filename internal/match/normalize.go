@@ -93,16 +93,24 @@ func appendWord(out []string, w string) []string {
 				case "sha":
 					base = "shall"
 				}
-				return append(out, base, "not")
+				if base != "" {
+					out = append(out, base)
+				}
+				return append(out, "not")
 			}
 		case "s", "d", "ll", "re", "ve", "m":
-			out = append(out, base)
+			if base != "" {
+				out = append(out, base)
+			}
 			if full, ok := contractionSuffix[suffix]; ok {
 				out = append(out, full)
 			}
 			return out
 		}
-		return append(out, strings.ReplaceAll(w, "'", ""))
+		if w = strings.ReplaceAll(w, "'", ""); w != "" {
+			out = append(out, w)
+		}
+		return out
 	}
 	return append(out, w)
 }

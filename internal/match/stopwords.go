@@ -9,12 +9,12 @@ herself him himself his how i if in into is it its itself just let lets me might
 most must my myself no nor of off on once only or other ought our ours ourselves out over
 own really same shall she should so some such than that the their theirs them themselves
 then there these they this those through to too under until up us very was we were what
-which while whom will with would you your yours yourself yourselves also am anyway
+which while whom will with would you your yours  also am anyway
 actually basically honestly please pls hi hello hey ok okay yes yeah um uh oh well like
 just maybe kind sort bit lot get got go going gonna wanna want know tell say said
 thing things stuff something anything one someone anyone guess wondering wonder
 question questions ask asking curious hear heard thinking think mean
-never done ever even good great nice whole general okay sure right`)
+never done ever even good great nice whole general okay sure right much`)
 
 func toSet(s string) map[string]bool {
 	m := make(map[string]bool)

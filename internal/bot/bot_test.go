@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	defaultfaq "cstbot/faq"
+	"cstbot/internal/faq"
+)
+
+func shippedBot(tb testing.TB) *Bot {
+	tb.Helper()
+	f, err := faq.Parse(defaultfaq.Name, defaultfaq.YAML)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return New(f)
+}
+
+var (
+	contactRE   = regexp.MustCompile(`inna@westsidehealingartscenter\.com|672[-. ]?4259`)
+	emergencyRE = regexp.MustCompile(`\b(911|988)\b`)
+)
+
+func TestRespondKinds(t *testing.T) {
+	b := shippedBot(t)
+	tests := []struct {
+		text string
+		kind Kind
+		id   string
+	}{
+		{"hello!", KindGreeting, ""},
+		{"Good afternoon Inna", KindGreeting, ""},
+		{"👋", KindGreeting, ""},
+		{"thx!!", KindThanks, ""},
+		{"thank you, that's very helpful", KindThanks, ""},
+		{"🙏", KindThanks, ""},
+		{"help", KindHelp, ""},
+		{"what can I ask you?", KindHelp, ""},
+		{"", KindHelp, ""},
+		{"?!", KindHelp, ""},
+		{"hi! do I need to take my clothes off?", KindAnswer, "clothing"},
+		{"DO I HAVE TO UNDRESS", KindAnswer, "clothing"},
+		{"how long does an apointment last", KindAnswer, "session-length"},
+		{"how many sesions do people need", KindAnswer, "number-of-sessions"},
+		{"what's craniosacrel therapy", KindAnswer, "what-is-cst"},
+		{"whats ur email", KindAnswer, "contact"},
+		{"how much is a session", KindFallback, ""},
+		{"do you take insurance", KindFallback, ""},
+		{"is it safe for toddlers", KindFallback, ""},
+		{"what is the capital of France", KindFallback, ""},
+		{"I want to kill myself", KindUrgent, ""},
+		{"my wife has crushing chest pain", KindUrgent, ""},
+		{"he fell, hit his head and is confused and vomiting", KindUrgent, ""},
+		{"I took too many pills", KindUrgent, ""},
+	}
+	for _, tt := range tests {
+		r := b.Respond(context.Background(), Message{Text: tt.text})
+		if r.Kind != tt.kind || r.ID != tt.id {
+			t.Errorf("Respond(%q) = %s %q (score %.2f), want %s %q", tt.text, r.Kind, r.ID, r.Score, tt.kind, tt.id)
+		}
+	}
+}
+
+func TestReplyParts(t *testing.T) {
+	b := shippedBot(t)
+	ctx := context.Background()
+	for _, text := range []string{"hi", "thanks", "help", "clothes?", "how much does it cost", "", strings.Repeat("blah ", 20000)} {
+		r := b.Respond(ctx, Message{Text: text})
+		if !contactRE.MatchString(r.Text) || r.Contact == nil {
+			t.Errorf("Respond(%.20q) (%s): no contact details in %q", text, r.Kind, r.Text)
+		}
+		if r.Kind == KindFallback && (len(r.Suggestions) < 2 || len(r.Suggestions) > 3) {
+			t.Errorf("fallback for %.20q has %d suggestions, want 2 or 3", text, len(r.Suggestions))
+		}
+		switch r.Kind {
+		case KindGreeting, KindHelp, KindFallback:
+			if !strings.Contains(r.Text, "not medical advice") {
+				t.Errorf("%s reply does not say it is not medical advice: %q", r.Kind, r.Text)
+			}
+		}
+	}
+	u := b.Respond(ctx, Message{Text: "I don't want to live anymore"})
+	if u.Kind != KindUrgent || !strings.Contains(u.Text, "988") || !strings.Contains(u.Text, "911") || !strings.Contains(u.Text, "(415) 672-4259") {
+		t.Errorf("crisis reply = %+v", u)
+	}
+	if strings.Contains(u.Text, "Craniosacral") {
+		t.Errorf("urgent reply carries FAQ content: %q", u.Text)
+	}
+	a := b.Respond(ctx, Message{Text: "do I have to undress"})
+	if a.Title != "Do I have to undress?" || !strings.HasPrefix(a.Text, a.Title) || !strings.Contains(a.Text, a.Body) {
+		t.Errorf("answer reply = %+v", a)
+	}
+}
+
+func TestAnswerAndTopics(t *testing.T) {
+	b := shippedBot(t)
+	if len(b.Topics()) != len(b.FAQ().Entries) {
+		t.Fatalf("Topics() has %d, FAQ %d", len(b.Topics()), len(b.FAQ().Entries))
+	}
+	r, ok := b.Answer("clothing")
+	if !ok || r.Kind != KindAnswer || r.ID != "clothing" {
+		t.Errorf("Answer(clothing) = %+v, %v", r, ok)
+	}
+	if _, ok := b.Answer("nope"); ok {
+		t.Errorf("Answer(nope) found an entry")
+	}
+}
+
+func TestOddInput(t *testing.T) {
+	b := shippedBot(t)
+	for _, text := range []string{"", " \n\t ", "\xff\xfe\xfd", "😀😀😀", strings.Repeat("x", 100<<10), strings.Repeat("how long is a session ", 5000), "\u202e\u200b\u0000", "ｃｌｏｔｈｅｓ？"} {
+		r := b.Respond(context.Background(), Message{Text: text})
+		if r.Kind == "" || r.Text == "" {
+			t.Errorf("Respond(%.20q) = %+v", text, r)
+		}
+	}
+	// Full-width letters fold to ASCII.
+	if r := b.Respond(context.Background(), Message{Text: "ｃｌｏｔｈｅｓ？"}); r.ID != "clothing" {
+		t.Errorf("full-width clothes: %s %q", r.Kind, r.ID)
+	}
+}
+
+func TestResponderFunc(t *testing.T) {
+	var r Responder = ResponderFunc(func(_ context.Context, m Message) Reply { return Reply{Text: m.Text} })
+	if got := r.Respond(context.Background(), Message{Text: "x"}); got.Text != "x" {
+		t.Errorf("ResponderFunc did not call the function")
+	}
+}
+
+func FuzzRespond(f *testing.F) {
+	b := shippedBot(f)
+	for _, s := range []string{"hi", "clothes?", "", "\xff", "I want to die", "how long", "😀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		r := b.Respond(context.Background(), Message{Text: text})
+		if r.Text == "" {
+			t.Fatalf("empty reply to %q", text)
+		}
+		if r.Kind != KindUrgent && !contactRE.MatchString(r.Text) {
+			t.Fatalf("no contact details in the %s reply to %q", r.Kind, text)
+		}
+		if r.Kind == KindUrgent && !emergencyRE.MatchString(r.Text) {
+			t.Fatalf("urgent reply without 911/988 to %q", text)
+		}
+		if (r.Kind == KindAnswer) != (r.ID != "") {
+			t.Fatalf("kind %s with id %q", r.Kind, r.ID)
+		}
+	})
+}
+
+// TestEveryQuestionReachesItsEntry guards the shipped FAQ against entries
+// that shadow each other: each question, and each other phrasing, must be
+// answered by its own entry.
+func TestEveryQuestionReachesItsEntry(t *testing.T) {
+	b := shippedBot(t)
+	for _, e := range b.FAQ().Entries {
+		for _, q := range append([]string{e.Question}, e.Also...) {
+			r := b.Respond(context.Background(), Message{Text: q})
+			if r.ID != e.ID {
+				t.Errorf("%q (entry %q) reached %s %q", q, e.ID, r.Kind, r.ID)
+			}
+		}
+	}
+}

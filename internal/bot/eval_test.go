@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+type labelled struct {
+	Q    string   `json:"q"`
+	Kind Kind     `json:"kind"`
+	IDs  []string `json:"ids"`
+}
+
+func loadSet(tb testing.TB, path string) []labelled {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []labelled
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var l labelled
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			tb.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// TestEvalSets runs labelled client messages through the bot and fails below
+// the rates the bot must reach. dev.jsonl is a copy of shared/eval/dev.jsonl,
+// which the thresholds were tuned on; heldout.jsonl was written separately
+// and never tuned on, as a check that the matcher generalises.
+func TestEvalSets(t *testing.T) {
+	b := shippedBot(t)
+	sets := []struct {
+		file             string
+		inScope, outside float64
+	}{
+		{"dev.jsonl", 0.95, 0.90},
+		{"heldout.jsonl", 0.90, 0.85},
+	}
+	for _, set := range sets {
+		t.Run(set.file, func(t *testing.T) {
+			right := map[Kind]int{}
+			total := map[Kind]int{}
+			for _, l := range loadSet(t, filepath.Join("testdata", set.file)) {
+				r := b.Respond(context.Background(), Message{Text: l.Q})
+				total[l.Kind]++
+				ok := r.Kind == l.Kind && (l.Kind != KindAnswer || slices.Contains(l.IDs, r.ID))
+				if ok {
+					right[l.Kind]++
+				} else {
+					t.Logf("miss: %q: got %s %q (%.2f), want %s %v", l.Q, r.Kind, r.ID, r.Score, l.Kind, l.IDs)
+				}
+				if l.Kind == KindUrgent {
+					if !emergencyRE.MatchString(r.Text) {
+						t.Errorf("urgent reply to %q names neither 911 nor 988", l.Q)
+					}
+				} else if !contactRE.MatchString(r.Text) {
+					t.Errorf("reply to %q has no contact details", l.Q)
+				}
+			}
+			rate := func(k Kind) float64 { return float64(right[k]) / float64(total[k]) }
+			t.Logf("in-scope %d/%d, out-of-scope %d/%d", right[KindAnswer], total[KindAnswer], right[KindFallback], total[KindFallback])
+			if rate(KindAnswer) < set.inScope {
+				t.Errorf("in-scope %.1f%%, want at least %.0f%%", 100*rate(KindAnswer), 100*set.inScope)
+			}
+			if rate(KindFallback) < set.outside {
+				t.Errorf("out-of-scope %.1f%%, want at least %.0f%%", 100*rate(KindFallback), 100*set.outside)
+			}
+			for _, k := range []Kind{KindGreeting, KindThanks, KindHelp, KindUrgent} {
+				if total[k] > 0 && right[k] != total[k] {
+					t.Errorf("%s: %d of %d right, want all", k, right[k], total[k])
+				}
+			}
+		})
+	}
+}
