@@ -73,9 +73,9 @@ type Bot struct {
 	words  []map[string]bool // per entry: every word of its texts
 }
 
-// MaxMatchRunes is how much of a message is matched against the FAQ; longer
+// MaxMatchWords is how much of a message is matched against the FAQ; longer
 // messages are cut (urgent words are looked for in all of it).
-const MaxMatchRunes = 2000
+const MaxMatchWords = 300
 
 // New builds a Bot, and its search index, for a validated FAQ.
 func New(f *faq.FAQ) *Bot {
@@ -109,11 +109,15 @@ func (b *Bot) Respond(ctx context.Context, m Message) Reply {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
-	if u, ok := urgency(text); ok {
+	all := match.Words(text)
+	if u, ok := urgency(all); ok {
 		return b.urgent(u)
 	}
-	text = truncateRunes(text, MaxMatchRunes)
-	switch intentOf(text) {
+	ws := all
+	if len(ws) > MaxMatchWords {
+		ws = ws[:MaxMatchWords]
+	}
+	switch intentOf(ws, text) {
 	case KindGreeting:
 		return b.Greeting()
 	case KindThanks:
@@ -121,7 +125,7 @@ func (b *Bot) Respond(ctx context.Context, m Message) Reply {
 	case KindHelp:
 		return b.Help()
 	}
-	return b.match(text)
+	return b.match(ws)
 }
 
 // Answer returns the reply for one entry, as when a client taps a topic.
@@ -150,8 +154,8 @@ const (
 	siblingWeight   = 0.20 // match.Config.Sibling
 )
 
-func (b *Bot) match(text string) Reply {
-	results := b.index.Search(text)
+func (b *Bot) match(ws []string) Reply {
+	results := b.index.SearchWords(ws)
 	if len(results) > 0 {
 		top := results[0]
 		var second float64
@@ -159,7 +163,7 @@ func (b *Bot) match(text string) Reply {
 			second = results[1].Score
 		}
 		if top.Coverage >= minCoverage && top.Score >= minScore && (top.Score >= sureScore || top.Score-second >= minMargin) &&
-			!b.aboutSomeoneElse(text, top.Key) {
+			!b.aboutSomeoneElse(ws, top.Key) {
 			return b.answer(top.Key, top.Score)
 		}
 	}
@@ -185,8 +189,8 @@ func (b *Bot) match(text string) Reply {
 // mentions. The FAQ's general answer ("CST is gentle and safe") is not an
 // answer for them, and a specific one would be medical advice: such
 // questions go to the therapist.
-func (b *Bot) aboutSomeoneElse(text string, i int) bool {
-	for _, w := range match.Words(text) {
+func (b *Bot) aboutSomeoneElse(ws []string, i int) bool {
+	for _, w := range ws {
 		if g, ok := specialGroups[w]; ok && !b.words[i][g] {
 			return true
 		}
@@ -244,18 +248,4 @@ func (b *Bot) popular(sugg []Suggestion) []Suggestion {
 		}
 	}
 	return sugg
-}
-
-func truncateRunes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
 }

@@ -8,6 +8,7 @@ import (
 
 	defaultfaq "cstbot/faq"
 	"cstbot/internal/faq"
+	"cstbot/internal/match"
 )
 
 func shippedBot(tb testing.TB) *Bot {
@@ -163,6 +164,22 @@ func TestEveryQuestionReachesItsEntry(t *testing.T) {
 			if r.ID != e.ID {
 				t.Errorf("%q (entry %q) reached %s %q", q, e.ID, r.Kind, r.ID)
 			}
+		}
+	}
+}
+
+// TestUrgentRulesPrefilter checks that every rule's cheap prefilter was
+// derived, so that none silently runs its regular expressions on every
+// message, and that it never rules out a message the rule matches.
+func TestUrgentRulesPrefilter(t *testing.T) {
+	for i, r := range urgentRules {
+		if len(r.leads) == 0 {
+			t.Errorf("rule %d (%s): no leading literals", i, r.all[0])
+		}
+	}
+	for _, text := range []string{"I want to end my life", "my chest hurts", "he is having a seizure", "suddenly I can't see", "I'm bleeding heavily", "not breathing", "call 911"} {
+		if _, ok := urgency(match.Words(text)); !ok {
+			t.Errorf("urgency(%q) = false", text)
 		}
 	}
 }

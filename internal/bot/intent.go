@@ -2,16 +2,16 @@ package bot
 
 import (
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"strings"
-
-	"cstbot/internal/match"
 )
 
 // intentOf recognises the small talk that is not a question for the FAQ: a
 // message made only of greeting words, only of thanks, or a request for
-// help. Anything with more words than those goes to the matcher.
-func intentOf(text string) Kind {
-	ws := match.Words(text)
+// help. Anything with more words than those goes to the matcher. ws are
+// text's words (match.Words).
+func intentOf(ws []string, text string) Kind {
 	if len(ws) == 0 {
 		return emojiIntent(text)
 	}
@@ -101,6 +101,10 @@ const (
 type urgentRule struct {
 	kind urgencyKind
 	all  []*regexp.Regexp
+	// leads are literals one of which starts every match of the first
+	// pattern: a cheap test that rules out most messages before the
+	// regular expressions run (they are most of the cost of a reply).
+	leads []string
 }
 
 func rule(kind urgencyKind, patterns ...string) urgentRule {
@@ -108,7 +112,80 @@ func rule(kind urgencyKind, patterns ...string) urgentRule {
 	for _, p := range patterns {
 		r.all = append(r.all, regexp.MustCompile(`\b(?:`+p+`)`))
 	}
+	if re, err := syntax.Parse(patterns[0], syntax.Perl); err == nil {
+		r.leads, _ = leadingLiterals(re.Simplify())
+	}
 	return r
+}
+
+// mayMatch is false when the rule cannot match s.
+func (r urgentRule) mayMatch(s string) bool {
+	if r.leads == nil {
+		return true
+	}
+	for _, l := range r.leads {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// leadingLiterals returns literals one of which every match of re starts
+// with, or false when it cannot tell.
+func leadingLiterals(re *syntax.Regexp) ([]string, bool) {
+	lits, _, ok := prefixes(re)
+	if !ok || slices.Contains(lits, "") {
+		return nil, false
+	}
+	return lits, true
+}
+
+// prefixes returns strings one of which starts every match of re; whole
+// is true when they are the entire match, so that what follows in a
+// concatenation can be appended.
+func prefixes(re *syntax.Regexp) (lits []string, whole, ok bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}, true, true
+	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpBeginLine, syntax.OpBeginText:
+		return []string{""}, true, true
+	case syntax.OpCapture:
+		return prefixes(re.Sub[0])
+	case syntax.OpQuest:
+		l, w, ok := prefixes(re.Sub[0])
+		return append(l, ""), w, ok
+	case syntax.OpAlternate:
+		whole = true
+		for _, sub := range re.Sub {
+			l, w, ok := prefixes(sub)
+			if !ok {
+				return nil, false, false
+			}
+			lits, whole = append(lits, l...), whole && w
+		}
+		return lits, whole, true
+	case syntax.OpConcat:
+		acc := []string{""}
+		for _, sub := range re.Sub {
+			l, w, ok := prefixes(sub)
+			if !ok || len(acc)*len(l) > 64 {
+				return acc, false, true
+			}
+			var next []string
+			for _, a := range acc {
+				for _, b := range l {
+					next = append(next, a+b)
+				}
+			}
+			acc = next
+			if !w {
+				return acc, false, true
+			}
+		}
+		return acc, true, true
+	}
+	return nil, false, false
 }
 
 // urgentRules are read against the message's words, lowercase and joined
@@ -137,11 +214,15 @@ var urgentRules = []urgentRule{
 	rule(emergency, `emergency|call 911|ambulance`),
 }
 
-// urgency reports whether the message describes an emergency or a crisis.
-func urgency(text string) (urgencyKind, bool) {
-	joined := strings.Join(match.Words(text), " ")
+// urgency reports whether a message, given as its words (match.Words),
+// describes an emergency or a crisis.
+func urgency(ws []string) (urgencyKind, bool) {
+	joined := strings.Join(ws, " ")
 	var found urgencyKind
 	for _, r := range urgentRules {
+		if !r.mayMatch(joined) {
+			continue
+		}
 		ok := true
 		for _, re := range r.all {
 			if !re.MatchString(joined) {

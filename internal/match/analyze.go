@@ -95,7 +95,7 @@ type qtoken struct {
 
 // tokens returns text's tokens in order, repeats included.
 func (a *analyzer) tokens(text string, correct bool) []string {
-	q := a.analyze(text, correct)
+	q := a.analyze(words(text), correct)
 	out := make([]string, len(q))
 	for i, t := range q {
 		out[i] = t.tok
@@ -103,9 +103,9 @@ func (a *analyzer) tokens(text string, correct bool) []string {
 	return out
 }
 
-// query returns text's distinct tokens, typo-corrected.
-func (a *analyzer) query(text string) []qtoken {
-	q := a.analyze(text, true)
+// query returns the distinct tokens of a message's words, typo-corrected.
+func (a *analyzer) query(ws []string) []qtoken {
+	q := a.analyze(ws, true)
 	out := make([]qtoken, 0, len(q))
 	for _, t := range q {
 		if !slices.ContainsFunc(out, func(p qtoken) bool { return p.tok == t.tok }) {
@@ -115,16 +115,19 @@ func (a *analyzer) query(text string) []qtoken {
 	return out
 }
 
-func (a *analyzer) analyze(text string, correct bool) []qtoken {
-	ws := words(text)
+// analyze does not modify ws.
+func (a *analyzer) analyze(ws []string, correct bool) []qtoken {
 	var fixed []bool
 	if correct {
 		fixed = make([]bool, len(ws))
 		for i, w := range ws {
-			if len(w) < minTypoLen || stopwords[w] || a.knows(w) {
+			if len(w) < minTypoLen || len(w) > maxTypoLen || stopwords[w] || a.knows(w) {
 				continue
 			}
 			if c, ok := a.typos.correct(w); ok {
+				if !slices.Contains(fixed, true) {
+					ws = slices.Clone(ws)
+				}
 				ws[i], fixed[i] = c, true
 			}
 		}

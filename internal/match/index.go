@@ -21,24 +21,25 @@ type Doc struct {
 	Text string
 }
 
-// Config tunes an Index.
+// Config tunes an Index. Zero values take the defaults, which were tuned
+// on labelled client messages (see internal/bot/eval_test.go).
 type Config struct {
 	// Synonyms are groups of words or phrases that mean the same; every
 	// member is read as the group's first member.
 	Synonyms [][]string
-	// Unknown is the weight of a message word no doc has, as a share of
-	// the weight of a word only one key has (0..1; default 0.8).
+	// Unknown is the weight of a message word no doc has, as a multiple of
+	// ln(1+keys), the weight of a word only one key has (default 1.3).
 	Unknown float64
-	// Gamma is how fast the weight of unexplained words shrinks with their
-	// number: their total is divided by count^Gamma (default 0.5).
-	Gamma float64
-	// Sibling is how much a message word counts for a doc when another doc
-	// of the same key has it (0..1).
-	Sibling float64
-	// Unmatched weighs the message's words that a doc lacks against it,
-	// relative to the doc's own missing words (0..1; default 0.35). Lower
+	// Unmatched weighs the message's unexplained words against a doc,
+	// relative to the doc's own unmatched words (default 0.9). Lower
 	// forgives long chatty messages more.
 	Unmatched float64
+	// Gamma is how fast the weight of unexplained words shrinks with their
+	// number: their total is divided by count^Gamma (default 1).
+	Gamma float64
+	// Sibling is how much a message word counts for a doc when only another
+	// doc of the same key has it (0..1; default 0).
+	Sibling float64
 }
 
 // Result is a Key's score for a message.
@@ -86,10 +87,10 @@ func New(docs []Doc, cfg Config) *Index {
 		gamma:     cfg.Gamma,
 	}
 	if ix.gamma <= 0 {
-		ix.gamma = 0.5
+		ix.gamma = 1
 	}
 	if ix.unmatched <= 0 {
-		ix.unmatched = 0.35
+		ix.unmatched = 0.9
 	}
 	// Teach the analyzer every word of every doc first, so that typo
 	// correction of one doc's words can land on another doc's.
@@ -121,7 +122,7 @@ func New(docs []Doc, cfg Config) *Index {
 	}
 	unknown := cfg.Unknown
 	if unknown <= 0 {
-		unknown = 0.8
+		unknown = 1.3
 	}
 	ix.unknown = unknown * math.Log(1+n)
 	for i := range ix.docs {
@@ -142,7 +143,12 @@ func (ix *Index) Tokens(text string) []string {
 // Search scores every key that shares a token with the message and returns
 // them best first. Keys sharing nothing are left out.
 func (ix *Index) Search(text string) []Result {
-	q := ix.an.query(text)
+	return ix.SearchWords(words(text))
+}
+
+// SearchWords is Search for a message already split by Words.
+func (ix *Index) SearchWords(ws []string) []Result {
+	q := ix.an.query(ws)
 	if len(q) == 0 {
 		return nil
 	}
@@ -178,10 +184,11 @@ func (ix *Index) Search(text string) []Result {
 	for d, m := range shared {
 		doc := &ix.docs[d]
 		// A Tversky-style similarity: all of the doc's weight counts
-		// against it, and the message's extra words count partly, the
-		// more so the fewer they are: one unexplained word in a short
-		// question ("how much does a session cost") is the point of it,
-		// ten in a long message are mostly the client's story.
+		// against it, and the message's unexplained words count partly.
+		// With Gamma 1 it is their average weight that counts, not their
+		// sum: one unexplained word in a short question ("how much does
+		// a session cost") is the point of it, while ten in a long
+		// message are mostly the client's story.
 		//
 		// Message words that other docs of the same key have are not
 		// unexplained: they count a little for the doc, not against it.
@@ -212,7 +219,6 @@ func (ix *Index) Search(text string) []Result {
 
 // typoDiscount is how much a corrected word counts next to one spelt right.
 const typoDiscount = 0.8
-
 
 // dedupe removes repeated tokens, keeping the first of each.
 func dedupe(toks []string) []string {

@@ -6,6 +6,10 @@ import "slices"
 // words are too often other real words one letter away ("cost" and "most").
 const minTypoLen = 5
 
+// maxTypoLen is the longest word that typo correction touches: no real
+// word is longer, and the cost grows with the square of the length.
+const maxTypoLen = 30
+
 // typoIndex finds known words within a small edit distance of a misspelt
 // one, with a delete-neighbourhood (SymSpell) index: two words one edit
 // apart share a string of one deletion each.
