@@ -118,17 +118,70 @@ func rule(kind urgencyKind, patterns ...string) urgentRule {
 	return r
 }
 
-// mayMatch is false when the rule cannot match s.
-func (r urgentRule) mayMatch(s string) bool {
-	if r.leads == nil {
-		return true
-	}
-	for _, l := range r.leads {
-		if strings.Contains(s, l) {
-			return true
+// urgentTriggers indexes the rules by the first words of their leads: a
+// rule can only match a message that has them. A lead's first two words
+// are used when both are whole ("can not speak": "can", "not"), else its
+// first ("hit my": "hit"); a lead that is one word's beginning ("suicid")
+// is matched as a prefix.
+var urgentTriggers = func() (t struct {
+	pairs    map[[2]string][]int
+	words    map[string][]int
+	prefixes map[string][]int
+	always   []int
+}) {
+	t.pairs = make(map[[2]string][]int)
+	t.words = make(map[string][]int)
+	t.prefixes = make(map[string][]int)
+	for i, r := range urgentRules {
+		if r.leads == nil {
+			t.always = append(t.always, i)
+			continue
+		}
+		for _, l := range r.leads {
+			first, rest, spaced := strings.Cut(l, " ")
+			second, _, spaced2 := strings.Cut(rest, " ")
+			switch {
+			case spaced && spaced2:
+				k := [2]string{first, second}
+				t.pairs[k] = appendNew(t.pairs[k], i)
+			case spaced:
+				t.words[first] = appendNew(t.words[first], i)
+			default:
+				t.prefixes[l] = appendNew(t.prefixes[l], i)
+			}
 		}
 	}
-	return false
+	return t
+}()
+
+func appendNew(s []int, i int) []int {
+	if slices.Contains(s, i) {
+		return s
+	}
+	return append(s, i)
+}
+
+// candidateRules returns the rules that may match a message of words ws.
+func candidateRules(ws []string) []int {
+	out := slices.Clone(urgentTriggers.always)
+	add := func(rules []int) {
+		for _, i := range rules {
+			out = appendNew(out, i)
+		}
+	}
+	for i, w := range ws {
+		add(urgentTriggers.words[w])
+		if i+1 < len(ws) {
+			add(urgentTriggers.pairs[[2]string{w, ws[i+1]}])
+		}
+		for p, rules := range urgentTriggers.prefixes {
+			if strings.HasPrefix(w, p) {
+				add(rules)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // leadingLiterals returns literals one of which every match of re starts
@@ -217,12 +270,14 @@ var urgentRules = []urgentRule{
 // urgency reports whether a message, given as its words (match.Words),
 // describes an emergency or a crisis.
 func urgency(ws []string) (urgencyKind, bool) {
+	candidates := candidateRules(ws)
+	if len(candidates) == 0 {
+		return 0, false
+	}
 	joined := strings.Join(ws, " ")
 	var found urgencyKind
-	for _, r := range urgentRules {
-		if !r.mayMatch(joined) {
-			continue
-		}
+	for _, i := range candidates {
+		r := urgentRules[i]
 		ok := true
 		for _, re := range r.all {
 			if !re.MatchString(joined) {

@@ -10,9 +10,11 @@ import (
 // analyzer turns text into tokens. It is filled by New and read-only after.
 type analyzer struct {
 	phrases   map[string]string // "take off" -> canonical token
+	starts    map[string]bool   // the first words of phrases
 	maxPhrase int               // words in the longest phrase
 	synonyms  map[string]string // stem -> canonical token
 	cache     map[string]string // word -> token, for every word seen at build time
+	stems     map[string]string // word -> stem, memo for the build only
 	known     map[string]bool   // every token a doc or synonym produces
 	typos     *typoIndex        // words seen at build time, for correction
 }
@@ -20,8 +22,10 @@ type analyzer struct {
 func newAnalyzer(groups [][]string) *analyzer {
 	a := &analyzer{
 		phrases:  make(map[string]string),
+		starts:   make(map[string]bool),
 		synonyms: make(map[string]string),
 		cache:    make(map[string]string),
+		stems:    make(map[string]string),
 		known:    make(map[string]bool),
 		typos:    newTypoIndex(),
 	}
@@ -34,8 +38,8 @@ func newAnalyzer(groups [][]string) *analyzer {
 			ws := words(member)
 			switch {
 			case len(ws) == 1:
-				if _, dup := a.synonyms[stem(ws[0])]; !dup {
-					a.synonyms[stem(ws[0])] = canon
+				if _, dup := a.synonyms[a.stem(ws[0])]; !dup {
+					a.synonyms[a.stem(ws[0])] = canon
 				}
 				a.typos.add(ws[0])
 			case len(ws) > 1:
@@ -46,6 +50,7 @@ func newAnalyzer(groups [][]string) *analyzer {
 				if _, dup := a.phrases[key]; !dup {
 					a.phrases[key] = canon
 				}
+				a.starts[ws[0]] = true
 				a.maxPhrase = max(a.maxPhrase, len(ws))
 			}
 		}
@@ -58,7 +63,7 @@ func newAnalyzer(groups [][]string) *analyzer {
 func (a *analyzer) canonical(member string) string {
 	ws := words(member)
 	for i, w := range ws {
-		ws[i] = stem(w)
+		ws[i] = a.stem(w)
 	}
 	return strings.Join(ws, "_")
 }
@@ -69,7 +74,14 @@ func (a *analyzer) learn(text string) {
 		if stopwords[w] {
 			continue
 		}
-		t := a.token(w)
+		if _, ok := a.cache[w]; ok {
+			continue
+		}
+		s := a.stem(w)
+		t, ok := a.synonyms[s]
+		if !ok {
+			t = s
+		}
 		a.cache[w] = t
 		a.known[t] = true
 		a.typos.add(w)
@@ -157,12 +169,26 @@ func (a *analyzer) knows(w string) bool {
 
 // phraseAt reports the longest synonym phrase that ws starts with.
 func (a *analyzer) phraseAt(ws []string) (int, string) {
+	if len(ws) < 2 || !a.starts[ws[0]] {
+		return 0, ""
+	}
 	for n := min(a.maxPhrase, len(ws)); n >= 2; n-- {
 		if canon, ok := a.phrases[strings.Join(ws[:n], " ")]; ok {
 			return n, canon
 		}
 	}
 	return 0, ""
+}
+
+// stem memoises stem while the analyzer is built; it is not safe for
+// concurrent use, so queries call stem.
+func (a *analyzer) stem(w string) string {
+	if s, ok := a.stems[w]; ok {
+		return s
+	}
+	s := stem(w)
+	a.stems[w] = s
+	return s
 }
 
 func stem(w string) string {

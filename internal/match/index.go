@@ -125,6 +125,7 @@ func New(docs []Doc, cfg Config) *Index {
 		unknown = 1.3
 	}
 	ix.unknown = unknown * math.Log(1+n)
+	an.stems = nil // only for building
 	for i := range ix.docs {
 		var w float64
 		for _, t := range ix.docs[i].tokens {
