@@ -16,6 +16,7 @@ type analyzer struct {
 	cache     map[string]string // word -> token, for every word seen at build time
 	stems     map[string]string // word -> stem, memo for the build only
 	known     map[string]bool   // every token a doc or synonym produces
+	members   map[string]bool   // one-word synonyms: never stopwords
 	typos     *typoIndex        // words seen at build time, for correction
 }
 
@@ -27,6 +28,7 @@ func newAnalyzer(groups [][]string) *analyzer {
 		cache:    make(map[string]string),
 		stems:    make(map[string]string),
 		known:    make(map[string]bool),
+		members:  make(map[string]bool),
 		typos:    newTypoIndex(),
 	}
 	for _, g := range groups {
@@ -38,6 +40,7 @@ func newAnalyzer(groups [][]string) *analyzer {
 			ws := words(member)
 			switch {
 			case len(ws) == 1:
+				a.members[ws[0]] = true
 				if _, dup := a.synonyms[a.stem(ws[0])]; !dup {
 					a.synonyms[a.stem(ws[0])] = canon
 				}
@@ -71,7 +74,7 @@ func (a *analyzer) canonical(member string) string {
 // learn records the words of a doc, for the cache and typo correction.
 func (a *analyzer) learn(text string) {
 	for _, w := range words(text) {
-		if stopwords[w] {
+		if a.stopword(w) {
 			continue
 		}
 		if _, ok := a.cache[w]; ok {
@@ -133,7 +136,7 @@ func (a *analyzer) analyze(ws []string, correct bool) []qtoken {
 	if correct {
 		fixed = make([]bool, len(ws))
 		for i, w := range ws {
-			if len(w) < minTypoLen || len(w) > maxTypoLen || stopwords[w] || a.knows(w) {
+			if len(w) < minTypoLen || len(w) > maxTypoLen || a.stopword(w) || a.knows(w) {
 				continue
 			}
 			if c, ok := a.typos.correct(w); ok {
@@ -151,12 +154,18 @@ func (a *analyzer) analyze(ws []string, correct bool) []qtoken {
 			i += n - 1
 			continue
 		}
-		if stopwords[ws[i]] {
+		if a.stopword(ws[i]) {
 			continue
 		}
 		out = append(out, qtoken{tok: a.token(ws[i]), corrected: correct && fixed[i]})
 	}
 	return out
+}
+
+// stopword reports whether w carries no topic: a stopword that no synonym
+// group claims.
+func (a *analyzer) stopword(w string) bool {
+	return stopwords[w] && !a.members[w]
 }
 
 // knows reports whether w, or a word of the same stem, was seen at build time.

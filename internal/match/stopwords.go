@@ -14,7 +14,8 @@ actually basically honestly please pls hi hello hey ok okay yes yeah um uh oh we
 just maybe kind sort bit lot get got go going gonna wanna want know tell say said
 thing things stuff something anything one someone anyone guess wondering wonder
 question questions ask asking curious hear heard thinking think mean
-never done ever even good great nice whole general okay sure right much`)
+never done ever even good great nice whole general okay sure right much
+take takes taking took exactly exact specifically precisely`)
 
 func toSet(s string) map[string]bool {
 	m := make(map[string]bool)
