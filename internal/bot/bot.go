@@ -17,7 +17,22 @@ import (
 type Message struct {
 	Text     string
 	Platform string // "telegram", "discord", "console", "cli": for logs and metrics only
+	// Command is a platform command without its slash: CommandStart,
+	// CommandHelp, CommandContact or CommandTopics. Text is then its
+	// argument (for CommandTopics, a filter typed so far).
+	Command string
+	// EntryID is set when the client tapped a topic or a suggestion: the
+	// reply is that entry's answer (or a fallback if it no longer exists).
+	EntryID string
 }
+
+// The commands a Message may carry.
+const (
+	CommandStart   = "start"   // the welcome
+	CommandHelp    = "help"    // what the bot can answer
+	CommandContact = "contact" // the therapist's contact details
+	CommandTopics  = "topics"  // the FAQ's questions, as Suggestions, ranked by Text
+)
 
 // Kind says what sort of reply a Reply is.
 type Kind string
@@ -69,8 +84,9 @@ func (f ResponderFunc) Respond(ctx context.Context, m Message) Reply { return f(
 type Bot struct {
 	faq    *faq.FAQ
 	index  *match.Index
-	topics []Suggestion
-	words  []map[string]bool // per entry: every word of its texts
+	topics    []Suggestion
+	questions []string          // the entries' questions, for Rank
+	words     []map[string]bool // per entry: every word of its texts
 }
 
 // MaxMatchWords is how much of a message is matched against the FAQ; longer
@@ -90,6 +106,7 @@ func New(f *faq.FAQ) *Bot {
 			docs = append(docs, match.Doc{Key: i, Text: k})
 		}
 		b.topics = append(b.topics, Suggestion{ID: e.ID, Question: e.Question})
+		b.questions = append(b.questions, e.Question)
 		b.words = append(b.words, wordSet(e.Question, e.Answer, strings.Join(e.Also, " "), strings.Join(e.Keywords, " ")))
 	}
 	b.index = match.New(docs, match.Config{Synonyms: f.Synonyms, Unmatched: unmatchedWeight, Unknown: unknownWeight, Gamma: unmatchedGamma, Sibling: siblingWeight})
@@ -102,12 +119,50 @@ func (b *Bot) FAQ() *faq.FAQ { return b.faq }
 // Topics lists every entry's question, in FAQ order.
 func (b *Bot) Topics() []Suggestion { return b.topics }
 
+// Search ranks the FAQ's questions for a filter typed so far, as for an
+// autocomplete box or an inline query: those containing its letters in
+// order first (sahilm/fuzzy), then those the matcher finds for it, which
+// forgives typos. An empty filter gives every question in FAQ order.
+func (b *Bot) Search(filter string) []Suggestion {
+	if strings.TrimSpace(filter) == "" {
+		return b.topics
+	}
+	var out []Suggestion
+	seen := make(map[int]bool)
+	for _, i := range match.Rank(filter, b.questions) {
+		out = append(out, b.topics[i])
+		seen[i] = true
+	}
+	for _, r := range b.index.Search(filter) {
+		if !seen[r.Key] && r.Score >= suggestMinScore {
+			out = append(out, b.topics[r.Key])
+			seen[r.Key] = true
+		}
+	}
+	return out
+}
+
 // Respond answers one message. It never fails: the FAQ was validated when
 // it was loaded, and any text, even empty or invalid UTF-8, gets a reply.
 func (b *Bot) Respond(ctx context.Context, m Message) Reply {
 	text := m.Text
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
+	}
+	switch {
+	case m.EntryID != "":
+		if r, ok := b.Answer(m.EntryID); ok {
+			return r
+		}
+		return b.fallback(0, b.popular(nil)) // the entry was removed since the button was sent
+	case m.Command == CommandStart:
+		return b.Greeting()
+	case m.Command == CommandHelp:
+		return b.Help()
+	case m.Command == CommandContact:
+		return b.ContactReply()
+	case m.Command == CommandTopics:
+		return b.TopicsReply(text)
 	}
 	all := match.Words(text)
 	if u, ok := urgency(all); ok {

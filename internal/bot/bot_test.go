@@ -183,3 +183,51 @@ func TestUrgentRulesPrefilter(t *testing.T) {
 		}
 	}
 }
+
+func TestCommandsAndTaps(t *testing.T) {
+	b := shippedBot(t)
+	ctx := context.Background()
+	tests := []struct {
+		m    Message
+		kind Kind
+		id   string
+	}{
+		{Message{Command: CommandStart}, KindGreeting, ""},
+		{Message{Command: CommandHelp}, KindHelp, ""},
+		{Message{Command: CommandContact}, KindHelp, ""},
+		{Message{Command: CommandTopics}, KindHelp, ""},
+		{Message{EntryID: "clothing"}, KindAnswer, "clothing"},
+		{Message{EntryID: "removed-since"}, KindFallback, ""},
+	}
+	for _, tt := range tests {
+		r := b.Respond(ctx, tt.m)
+		if r.Kind != tt.kind || r.ID != tt.id || !contactRE.MatchString(r.Text) {
+			t.Errorf("Respond(%+v) = %s %q %q", tt.m, r.Kind, r.ID, r.Text)
+		}
+	}
+	if r := b.Respond(ctx, Message{Command: CommandTopics}); len(r.Suggestions) != len(b.FAQ().Entries) {
+		t.Errorf("topics: %d suggestions, want all %d", len(r.Suggestions), len(b.FAQ().Entries))
+	}
+	if r := b.Respond(ctx, Message{Command: CommandStart}); len(r.Suggestions) != 3 {
+		t.Errorf("welcome: %d example questions, want 3", len(r.Suggestions))
+	}
+}
+
+func TestSearch(t *testing.T) {
+	b := shippedBot(t)
+	tests := []struct{ filter, first string }{
+		{"how many", "number-of-sessions"},
+		{"undres", "clothing"},       // a typo: found by the matcher
+		{"do i have to", "clothing"}, // letters in order
+		{"apointment lenght", "session-length"},
+	}
+	for _, tt := range tests {
+		got := b.Search(tt.filter)
+		if len(got) == 0 || got[0].ID != tt.first {
+			t.Errorf("Search(%q) = %v, want %q first", tt.filter, got, tt.first)
+		}
+	}
+	if got := b.Search(""); len(got) != len(b.FAQ().Entries) {
+		t.Errorf("Search(\"\") = %d topics, want all", len(got))
+	}
+}

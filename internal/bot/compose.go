@@ -117,7 +117,19 @@ func (b *Bot) ContactReply() Reply {
 			body += "\n" + p
 		}
 	}
-	return b.finish(Reply{Kind: KindAnswer, ID: "contact", Score: 1, Body: body, Contact: b.contact()})
+	return b.finish(Reply{Kind: KindHelp, Body: body, Contact: b.contact()})
+}
+
+// TopicsReply lists the FAQ's questions, ranked by filter (see Search), as
+// suggestions; for /topics, inline queries and autocomplete.
+func (b *Bot) TopicsReply(filter string) Reply {
+	sugg := b.Search(filter)
+	body := "Here is what I can answer. Tap a question, or ask in your own words."
+	if len(sugg) == 0 {
+		body = "No question matches that; here is everything I can answer."
+		sugg = b.topics
+	}
+	return b.finish(Reply{Kind: KindHelp, Body: body, Contact: b.contact(), Suggestions: sugg})
 }
 
 func (b *Bot) thanks() Reply {

@@ -165,3 +165,26 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+func TestRank(t *testing.T) {
+	items := []string{"What is CST?", "How long is a session?", "How many sessions will I need?", "Do I have to undress?"}
+	tests := []struct {
+		pattern string
+		first   int
+		n       int
+	}{
+		{"how many", 2, 1},
+		{"HOW", 1, 2},
+		{"undr", 3, 1},
+		{"sess", 1, 2},
+		{"zzz", -1, 0},
+		{"", -1, 0},
+		{strings.Repeat("session ", 30), -1, 0},
+	}
+	for _, tt := range tests {
+		got := Rank(tt.pattern, items)
+		if len(got) != tt.n || tt.n > 0 && got[0] != tt.first {
+			t.Errorf("Rank(%.20q) = %v, want %d results, first %d", tt.pattern, got, tt.n, tt.first)
+		}
+	}
+}
