@@ -12,4 +12,5 @@ require (
 	github.com/kr/pretty v0.3.0 // indirect
 	github.com/sahilm/fuzzy v0.1.3 // indirect
 	gopkg.in/check.v1 v1.0.0-20190902080502-41f04d3bba15 // indirect
+	gopkg.in/telebot.v3 v3.3.8 // indirect
 )

@@ -36,8 +36,9 @@ func readFAQ(path string) (*faq.FAQ, error) {
 	return faq.Parse(path, data)
 }
 
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+// isTerminal reports whether a standard stream is a terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}

@@ -93,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.ask(ctx, rest)
 	case "faq":
 		return env.faq(ctx, rest)
+	case "serve":
+		return env.serve(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "cstbot", version)
 		return nil

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"strings"
+)
+
+// newLogger builds the one logger: text on a terminal, JSON otherwise
+// (CSTBOT_LOG_FORMAT overrides), at CSTBOT_LOG_LEVEL. Every attribute and
+// message is scrubbed of the secrets, in this one place; it also becomes
+// slog's and log's default, so that libraries' own log lines pass through it.
+func newLogger(w io.Writer, format, level string, terminal bool, secrets []string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(strings.ToUpper(orDefault(level, "info")))); err != nil {
+		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", level)
+	}
+	redact := redactor(secrets)
+	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		switch a.Value.Kind() {
+		case slog.KindString:
+			if s := a.Value.String(); redact(s) != s {
+				return slog.String(a.Key, redact(s))
+			}
+		case slog.KindAny:
+			if err, ok := a.Value.Any().(error); ok {
+				return slog.String(a.Key, redact(err.Error()))
+			}
+			if s := fmt.Sprint(a.Value.Any()); redact(s) != s {
+				return slog.String(a.Key, redact(s))
+			}
+		}
+		return a
+	}}
+	var h slog.Handler
+	switch strings.ToLower(format) {
+	case "text":
+		h = slog.NewTextHandler(w, opts)
+	case "json":
+		h = slog.NewJSONHandler(w, opts)
+	case "":
+		if terminal {
+			h = slog.NewTextHandler(w, opts)
+		} else {
+			h = slog.NewJSONHandler(w, opts)
+		}
+	default:
+		return nil, fmt.Errorf("log format %q: want text or json", format)
+	}
+	logger := slog.New(h)
+	slog.SetDefault(logger)
+	log.SetFlags(0)
+	return logger, nil
+}
+
+// redactor returns a function that replaces every secret in a text.
+func redactor(secrets []string) func(string) string {
+	var pairs []string
+	for _, s := range secrets {
+		if len(s) >= 8 { // shorter would blank ordinary words
+			pairs = append(pairs, s, "<redacted>")
+		}
+	}
+	if len(pairs) == 0 {
+		return func(s string) string { return s }
+	}
+	return strings.NewReplacer(pairs...).Replace
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

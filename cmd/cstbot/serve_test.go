@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cstbot/internal/telegram/telegramtest"
+)
+
+const testToken = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmnop"
+
+func TestServeConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "token")
+	os.WriteFile(tokenFile, []byte(testToken+"\n"), 0o600)
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{"no platform", nil, nil, []string{"no platform configured", "TELEGRAM_TOKEN"}},
+		{"malformed token", map[string]string{"TELEGRAM_TOKEN": "hunter2-is-not-a-token"}, nil, []string{"does not look like a bot token"}},
+		{"missing token file", map[string]string{"TELEGRAM_TOKEN_FILE": filepath.Join(dir, "nope")}, nil, []string{"TELEGRAM_TOKEN_FILE", "no such file"}},
+		{"token twice", map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_TOKEN_FILE": tokenFile}, nil, []string{"both set"}},
+		{"bad API URL", map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_API_URL": "localhost:1234"}, nil, []string{"not an http(s) URL"}},
+		{"bad FAQ", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_FAQ": "testdata/broken.yaml"}, nil, []string{"testdata/broken.yaml:5:"}},
+		{"bad log level", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_LOG_LEVEL": "loud"}, nil, []string{"log level"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			var out, errOut bytes.Buffer
+			err := run(ctx, append([]string{"serve"}, tt.args...), func(k string) string { return tt.env[k] }, strings.NewReader(""), &out, &errOut)
+			code := exitCode(err, &errOut)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr %q", code, errOut.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(errOut.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut.String())
+				}
+			}
+			if strings.Contains(errOut.String(), "hunter2") || strings.Contains(errOut.String(), testToken) {
+				t.Errorf("stderr echoes the token:\n%s", errOut.String())
+			}
+		})
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestServeTelegram(t *testing.T) {
+	srv := telegramtest.New(testToken)
+	defer srv.Close()
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "token")
+	os.WriteFile(tokenFile, []byte(testToken+"\n"), 0o600)
+	env := map[string]string{"TELEGRAM_TOKEN_FILE": tokenFile, "TELEGRAM_API_URL": srv.URL, "CSTBOT_LOG_LEVEL": "debug"}
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
+	}()
+	user := telegramtest.User{ID: 31, FirstName: "Zoe"}
+	srv.Text(user, "do i need to undress")
+	sent, err := srv.WaitSent(user.ID, 1, 10*time.Second)
+	if err != nil {
+		cancel()
+		t.Fatal(err, logs.String())
+	}
+	if !strings.Contains(sent[0].String("text"), "fully clothed") {
+		t.Errorf("reply %q", sent[0].String("text"))
+	}
+	cancel() // as SIGTERM does
+	select {
+	case err := <-done:
+		if code := exitCode(err, &bytes.Buffer{}); code != 0 {
+			t.Errorf("serve stopped with %v (exit %d), want a clean exit", err, code)
+		}
+	case <-time.After(6 * time.Second):
+		t.Fatal("serve did not stop within 6 s of the signal")
+	}
+	out := logs.String()
+	if !strings.Contains(out, `"msg":"telegram: connected"`) || !strings.Contains(out, `"entries":20`) {
+		t.Errorf("start-up not logged as JSON:\n%s", out)
+	}
+	if strings.Contains(out, testToken) || strings.Contains(out, "do i need to undress") && !strings.Contains(out, `"level":"DEBUG"`) {
+		t.Errorf("a secret or a client's text at info level in the logs:\n%s", out)
+	}
+}

@@ -1,0 +1,193 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	tele "gopkg.in/telebot.v3"
+)
+
+// allowedUpdates are the update kinds the bot handles.
+var allowedUpdates = []string{"message", "callback_query", "inline_query"}
+
+// poll long-polls getUpdates until ctx is done. Failures (5xx, dropped
+// connections, time-outs, 429) are retried with capped exponential backoff
+// and logged once per run of failures, not once per try.
+func (a *Adapter) poll(ctx context.Context) {
+	// A webhook left over from an earlier run would make getUpdates fail.
+	if _, err := a.tb.Raw("deleteWebhook", map[string]any{"drop_pending_updates": false}); err != nil && ctx.Err() == nil {
+		a.log.Warn("telegram: deleteWebhook failed", "err", a.redact(err))
+	}
+	backoff := newBackoff(a.cfg.MaxBackoff)
+	offset, failures := 0, 0
+	for ctx.Err() == nil {
+		updates, err := a.getUpdates(offset)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			failures++
+			if failures == 1 {
+				a.log.Warn("telegram: polling failed; retrying with backoff", "err", a.redact(err))
+			}
+			a.connected.Store(false)
+			wait := backoff.next()
+			var flood tele.FloodError
+			if errors.As(err, &flood) {
+				wait = min(time.Duration(flood.RetryAfter)*time.Second, a.cfg.MaxRetryAfter)
+			}
+			if !sleep(ctx, wait) {
+				return
+			}
+			continue
+		}
+		if failures > 0 {
+			a.log.Info("telegram: polling recovered", "failures", failures)
+		}
+		failures = 0
+		backoff.reset()
+		a.connected.Store(true)
+		for _, u := range updates {
+			offset = max(offset, u.ID+1)
+			a.route(u)
+		}
+	}
+}
+
+func (a *Adapter) getUpdates(offset int) ([]tele.Update, error) {
+	data, err := a.tb.Raw("getUpdates", map[string]any{
+		"offset":          offset,
+		"timeout":         int(a.cfg.PollTimeout / time.Second),
+		"allowed_updates": allowedUpdates,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var resp struct {
+		OK     bool          `json:"ok"`
+		Result []tele.Update `json:"result"`
+	}
+	if err := jsonUnmarshal(data, &resp); err != nil {
+		return nil, err
+	}
+	if !resp.OK {
+		return nil, errors.New("telegram: getUpdates: not ok")
+	}
+	return resp.Result, nil
+}
+
+// jsonUnmarshal decodes a Bot API reply; an HTML error page from a proxy
+// becomes a short error rather than a JSON syntax one.
+func jsonUnmarshal(data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return errors.New("telegram: the Bot API sent something that is not JSON (a proxy error page?)")
+	}
+	return nil
+}
+
+var statusInError = regexp.MustCompile(`\((\d{3})\)$`)
+
+// permanent reports whether a Bot API error will not go away by retrying:
+// a 4xx other than 429 (a bad token, a chat that blocked the bot, a
+// malformed request).
+func permanent(err error) bool {
+	if err == nil {
+		return false
+	}
+	var flood tele.FloodError
+	if errors.As(err, &flood) {
+		return false
+	}
+	var te *tele.Error
+	if errors.As(err, &te) {
+		return te.Code >= 400 && te.Code < 500 && te.Code != 429
+	}
+	if m := statusInError.FindStringSubmatch(err.Error()); m != nil {
+		code, _ := strconv.Atoi(m[1])
+		return code >= 400 && code < 500 && code != 429
+	}
+	return false
+}
+
+// backoff is capped exponential backoff with jitter: 0.5 s, 1 s, 2 s, …
+type backoff struct {
+	cur, max time.Duration
+}
+
+const firstBackoff = 500 * time.Millisecond
+
+func newBackoff(max time.Duration) *backoff { return &backoff{cur: firstBackoff, max: max} }
+
+func (b *backoff) peek() time.Duration { return b.cur }
+
+func (b *backoff) next() time.Duration {
+	d := b.cur
+	b.cur = min(2*b.cur, b.max)
+	return d/2 + rand.N(d/2+1) // jitter, so restarted bots do not poll in step
+}
+
+func (b *backoff) reset() { b.cur = firstBackoff }
+
+func (b *backoff) sleep(ctx context.Context) bool { return sleep(ctx, b.next()) }
+
+// sleep waits d or until ctx is done, and reports whether it waited.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// pollCanceller cancels a getUpdates request in flight when ctx is done,
+// so that shutdown does not wait out a 30-second long poll; other requests
+// (replies in flight) are left to finish.
+type pollCanceller struct {
+	base http.RoundTripper
+	ctx  context.Context
+}
+
+func (t *pollCanceller) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !strings.HasSuffix(req.URL.Path, "/getUpdates") {
+		return t.base.RoundTrip(req)
+	}
+	ctx, cancel := context.WithCancel(req.Context())
+	stop := context.AfterFunc(t.ctx, cancel)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		stop()
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, done: func() { stop(); cancel() }}
+	return resp, nil
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	done func()
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.done()
+	return err
+}
+
+func transportOf(c *http.Client) http.RoundTripper {
+	if c.Transport != nil {
+		return c.Transport
+	}
+	return http.DefaultTransport
+}

@@ -1,0 +1,241 @@
+// Package telegram answers clients on Telegram through gopkg.in/telebot.v3.
+//
+// It receives updates by long polling (with its own poller: telebot's
+// retries in a tight loop and drops errors) or through a webhook, handles
+// each chat's messages in order and different chats concurrently, and
+// sends the core's replies as HTML with inline buttons. A 429 is waited out
+// and the message sent again; polling failures back off exponentially. The
+// token is in every Bot API URL, so every error is redacted before it is
+// logged or returned.
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tele "gopkg.in/telebot.v3"
+
+	"cstbot/internal/bot"
+)
+
+// DefaultAPIURL is the Bot API's address.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Config configures an Adapter. Only Token is required.
+type Config struct {
+	Token  string
+	APIURL string // the Bot API base URL; DefaultAPIURL when empty
+
+	// WebhookURL, when set, makes Telegram push updates to this public
+	// HTTPS URL instead of the adapter polling for them; the adapter
+	// listens on Listen and checks the secret-token header against
+	// WebhookSecret (derived from the token when empty).
+	WebhookURL    string
+	Listen        string // default ":8443"
+	WebhookSecret string
+
+	Logger *slog.Logger // nil discards
+
+	PerChatLimit    int           // messages a chat may send a minute; default 20
+	PollTimeout     time.Duration // long-poll wait; default 30 s
+	MaxBackoff      time.Duration // longest wait between failed polls; default 30 s
+	MaxRetryAfter   time.Duration // longest 429 wait honoured; default 60 s
+	ShutdownTimeout time.Duration // time given to replies in flight at shutdown; default 4 s
+	HTTPClient      *http.Client  // default: one with a timeout above PollTimeout
+}
+
+// Adapter is a Telegram bot. Run it once.
+type Adapter struct {
+	cfg       Config
+	r         bot.Responder
+	log       *slog.Logger
+	tb        *tele.Bot
+	me        *tele.User
+	disp      *dispatcher
+	connected atomic.Bool
+	pollCtx   context.Context // cancelled to stop a long poll in flight
+	hardStop  context.Context // cancelled when shutdown time is up
+}
+
+// New checks cfg and returns an Adapter answering with r. It does no I/O.
+func New(cfg Config, r bot.Responder) (*Adapter, error) {
+	if !ValidToken(cfg.Token) {
+		return nil, errors.New("telegram: the token does not look like a bot token (digits, a colon, then 30 or more letters, digits, - or _)")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if u, err := url.Parse(cfg.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("telegram: API URL %q is not an http(s) URL", cfg.APIURL)
+	}
+	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
+	if cfg.WebhookURL != "" {
+		if u, err := url.Parse(cfg.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("telegram: webhook URL %q is not an https URL", cfg.WebhookURL)
+		}
+		if cfg.Listen == "" {
+			cfg.Listen = ":8443"
+		}
+		if cfg.WebhookSecret == "" {
+			cfg.WebhookSecret = deriveSecret(cfg.Token)
+		}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	setDefault(&cfg.PerChatLimit, 20)
+	setDefault(&cfg.PollTimeout, 30*time.Second)
+	setDefault(&cfg.MaxBackoff, 30*time.Second)
+	setDefault(&cfg.MaxRetryAfter, 60*time.Second)
+	setDefault(&cfg.ShutdownTimeout, 4*time.Second)
+	a := &Adapter{cfg: cfg, r: r, log: cfg.Logger.With("platform", "telegram")}
+	a.disp = newDispatcher(cfg.PerChatLimit, a.handle, a.flooded)
+	return a, nil
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// ValidToken reports whether s has the shape of a bot token,
+// "123456:ABC-DEF…", without saying anything of whether it works.
+func ValidToken(s string) bool {
+	id, secret, ok := strings.Cut(s, ":")
+	if !ok || len(id) < 3 || len(secret) < 30 {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	for _, r := range secret {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Connected reports whether the last exchange with the Bot API succeeded.
+func (a *Adapter) Connected() bool { return a.connected.Load() }
+
+// Run serves until ctx is done, then stops receiving, gives replies in
+// flight ShutdownTimeout to finish and returns nil. It returns an error
+// when the Bot API refuses the token or the webhook cannot listen.
+func (a *Adapter) Run(ctx context.Context) error {
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	defer stopPolling()
+	hard, hardStop := context.WithCancel(context.WithoutCancel(ctx))
+	defer hardStop()
+	a.pollCtx, a.hardStop = pollCtx, hard
+
+	client := a.cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: a.cfg.PollTimeout + 15*time.Second}
+	}
+	client = &http.Client{
+		Timeout:   client.Timeout,
+		Transport: &pollCanceller{base: transportOf(client), ctx: pollCtx},
+	}
+	tb, err := tele.NewBot(tele.Settings{URL: a.cfg.APIURL, Token: a.cfg.Token, Client: client, Offline: true, Poller: &tele.LongPoller{}})
+	if err != nil {
+		return a.redact(fmt.Errorf("telegram: %w", err))
+	}
+	a.tb = tb
+	if err := a.connect(pollCtx); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	a.setCommands()
+
+	var runErr error
+	if a.cfg.WebhookURL != "" {
+		runErr = a.serveWebhook(ctx)
+	} else {
+		a.poll(pollCtx)
+	}
+	// Stop: replies in flight get ShutdownTimeout to finish.
+	done := make(chan struct{})
+	go func() { a.disp.wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(a.cfg.ShutdownTimeout):
+		a.log.Warn("telegram: stopped with replies still in flight")
+		hardStop()
+	}
+	a.connected.Store(false)
+	return runErr
+}
+
+// connect asks getMe who the bot is, retrying with backoff while the Bot
+// API cannot be reached; a refused token is an error.
+func (a *Adapter) connect(ctx context.Context) error {
+	backoff := newBackoff(a.cfg.MaxBackoff)
+	for {
+		data, err := a.tb.Raw("getMe", map[string]string{})
+		if err == nil {
+			var resp struct {
+				Result *tele.User `json:"result"`
+			}
+			err = jsonUnmarshal(data, &resp)
+			if err == nil && resp.Result != nil && resp.Result.ID != 0 {
+				a.me = resp.Result
+				a.tb.Me = resp.Result
+				a.connected.Store(true)
+				a.log.Info("telegram: connected", "bot", "@"+a.me.Username)
+				return nil
+			}
+			if err == nil {
+				err = errors.New("getMe returned no bot")
+			}
+		}
+		if permanent(err) {
+			return a.redact(fmt.Errorf("telegram: the Bot API refused the token (check TELEGRAM_TOKEN): %w", err))
+		}
+		a.log.Warn("telegram: cannot reach the Bot API; retrying", "err", a.redact(err), "in", backoff.peek())
+		if !backoff.sleep(ctx) {
+			return nil
+		}
+	}
+}
+
+// setCommands fills Telegram's command menu.
+func (a *Adapter) setCommands() {
+	err := a.tb.SetCommands([]tele.Command{
+		{Text: "start", Description: "Welcome and example questions"},
+		{Text: "topics", Description: "Everything I can answer"},
+		{Text: "contact", Description: "How to reach the therapist"},
+		{Text: "help", Description: "How to ask me"},
+	})
+	if err != nil {
+		a.log.Warn("telegram: setMyCommands failed", "err", a.redact(err))
+	}
+}
+
+// redact removes the token from an error's text: telebot's errors carry
+// the request URL, and the token is part of it (tucnak/telebot#770).
+func (a *Adapter) redact(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, a.cfg.Token) && !strings.Contains(msg, url.PathEscape(a.cfg.Token)) {
+		return err
+	}
+	msg = strings.ReplaceAll(msg, a.cfg.Token, "<token>")
+	msg = strings.ReplaceAll(msg, url.PathEscape(a.cfg.Token), "<token>")
+	return errors.New(msg)
+}
