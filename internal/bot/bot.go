@@ -82,8 +82,8 @@ func (f ResponderFunc) Respond(ctx context.Context, m Message) Reply { return f(
 // Bot answers from one FAQ. It is immutable after New and safe for
 // concurrent use; a new FAQ means a new Bot.
 type Bot struct {
-	faq    *faq.FAQ
-	index  *match.Index
+	faq       *faq.FAQ
+	index     *match.Index
 	topics    []Suggestion
 	questions []string          // the entries' questions, for Rank
 	words     []map[string]bool // per entry: every word of its texts
