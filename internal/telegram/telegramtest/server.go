@@ -128,15 +128,29 @@ func (s *Server) Sent(chatID int64) []Call {
 // chat when 0) and returns them; it gives up after timeout.
 func (s *Server) WaitSent(chatID int64, n int, timeout time.Duration) ([]Call, error) {
 	deadline := time.Now().Add(timeout)
+	timer := time.AfterFunc(timeout, func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer timer.Stop()
+	want := strconv.FormatInt(chatID, 10)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for {
-		sent := s.Sent(chatID)
+		var sent []Call
+		for _, c := range s.calls {
+			if c.Method == "sendMessage" && !c.Failed && (chatID == 0 || c.String("chat_id") == want) {
+				sent = append(sent, c)
+			}
+		}
 		if len(sent) >= n {
 			return sent, nil
 		}
-		if time.Now().After(deadline) {
+		if time.Now().After(deadline) || s.closed {
 			return sent, fmt.Errorf("telegramtest: %d messages to chat %d after %v, want %d", len(sent), chatID, timeout, n)
 		}
-		time.Sleep(2 * time.Millisecond)
+		s.cond.Wait()
 	}
 }
 
@@ -312,6 +326,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.faults[method] = fs[1:]
 	}
 	s.calls = append(s.calls, Call{Method: method, Params: params, At: time.Now(), Path: r.URL.Path, Failed: fault != nil})
+	s.cond.Broadcast() // wake WaitSent and long polls (which go back to sleep)
 	s.mu.Unlock()
 	if fault != nil {
 		switch {
