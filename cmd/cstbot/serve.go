@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"cstbot/internal/bot"
+	"cstbot/internal/discord"
 	"cstbot/internal/faq"
 	"cstbot/internal/telegram"
 )
@@ -38,6 +39,8 @@ func (env environment) serve(ctx context.Context, args []string) error {
 	faqPath := fs.String("faq", "", "FAQ `file` (env CSTBOT_FAQ)")
 	tgAPI := fs.String("telegram-api-url", env.getenv("TELEGRAM_API_URL"), "Telegram Bot API base `URL` (env TELEGRAM_API_URL)")
 	tgWebhook := fs.String("telegram-webhook-url", env.getenv("TELEGRAM_WEBHOOK_URL"), "public `URL` for a Telegram webhook instead of polling (env TELEGRAM_WEBHOOK_URL)")
+	dcAPI := fs.String("discord-api-url", env.getenv("DISCORD_API_URL"), "`URL` replacing https://discord.com for Discord REST calls (env DISCORD_API_URL)")
+	dcGuild := fs.String("discord-guild-id", env.getenv("DISCORD_GUILD_ID"), "register slash commands in this Discord server `id` only (env DISCORD_GUILD_ID)")
 	tgListen := fs.String("telegram-listen", env.getenv("TELEGRAM_LISTEN"), "`address` the webhook listens on (env TELEGRAM_LISTEN, default :8443)")
 	logFormat := fs.String("log-format", env.getenv("CSTBOT_LOG_FORMAT"), "text or json (env CSTBOT_LOG_FORMAT; default text on a terminal)")
 	logLevel := fs.String("log-level", env.getenv("CSTBOT_LOG_LEVEL"), "debug, info, warn or error (env CSTBOT_LOG_LEVEL)")
@@ -58,10 +61,14 @@ func (env environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		problems = append(problems, err.Error())
 	}
-	if tgToken == "" && len(problems) == 0 {
-		return usagef("serve: no platform configured: set TELEGRAM_TOKEN (or TELEGRAM_TOKEN_FILE) for Telegram")
+	dcToken, err := env.secret("DISCORD_TOKEN")
+	if err != nil {
+		problems = append(problems, err.Error())
 	}
-	logger, err := newLogger(env.stderr, *logFormat, *logLevel, isTerminal(env.stderr), []string{tgToken, webhookSecret})
+	if tgToken == "" && dcToken == "" && len(problems) == 0 {
+		return usagef("serve: no platform configured: set TELEGRAM_TOKEN (or TELEGRAM_TOKEN_FILE) for Telegram and/or DISCORD_TOKEN (or DISCORD_TOKEN_FILE) for Discord")
+	}
+	logger, err := newLogger(env.stderr, *logFormat, *logLevel, isTerminal(env.stderr), []string{tgToken, webhookSecret, dcToken})
 	if err != nil {
 		problems = append(problems, err.Error())
 	}
@@ -79,6 +86,13 @@ func (env environment) serve(ctx context.Context, args []string) error {
 			problems = append(problems, strings.TrimPrefix(err.Error(), "telegram: ")+" (TELEGRAM_TOKEN)")
 		}
 	}
+	var dc *discord.Adapter
+	if dcToken != "" && f != nil {
+		dc, err = discord.New(discord.Config{Token: dcToken, APIURL: *dcAPI, GuildID: *dcGuild, Logger: logger}, bot.New(f))
+		if err != nil {
+			problems = append(problems, strings.TrimPrefix(err.Error(), "discord: ")+" (DISCORD_TOKEN)")
+		}
+	}
 	if len(problems) > 0 {
 		return usagef("serve: %s", strings.Join(problems, "\n  "))
 	}
@@ -87,6 +101,9 @@ func (env environment) serve(ctx context.Context, args []string) error {
 	var runners []func(context.Context) error
 	if tg != nil {
 		runners = append(runners, tg.Run)
+	}
+	if dc != nil {
+		runners = append(runners, dc.Run)
 	}
 	return runAll(ctx, runners)
 }

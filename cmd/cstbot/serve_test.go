@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"cstbot/internal/discord/discordtest"
 	"cstbot/internal/telegram/telegramtest"
 )
 
@@ -25,7 +26,8 @@ func TestServeConfigErrors(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"no platform", nil, nil, []string{"no platform configured", "TELEGRAM_TOKEN"}},
+		{"no platform", nil, nil, []string{"no platform configured", "TELEGRAM_TOKEN", "DISCORD_TOKEN"}},
+		{"malformed Discord token", map[string]string{"DISCORD_TOKEN": "hunter2-is-not-a-token"}, nil, []string{"does not look like a bot token", "DISCORD_TOKEN"}},
 		{"malformed token", map[string]string{"TELEGRAM_TOKEN": "hunter2-is-not-a-token"}, nil, []string{"does not look like a bot token"}},
 		{"missing token file", map[string]string{"TELEGRAM_TOKEN_FILE": filepath.Join(dir, "nope")}, nil, []string{"TELEGRAM_TOKEN_FILE", "no such file"}},
 		{"token twice", map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_TOKEN_FILE": tokenFile}, nil, []string{"both set"}},
@@ -110,5 +112,48 @@ func TestServeTelegram(t *testing.T) {
 	}
 	if strings.Contains(out, testToken) || strings.Contains(out, "do i need to undress") && !strings.Contains(out, `"level":"DEBUG"`) {
 		t.Errorf("a secret or a client's text at info level in the logs:\n%s", out)
+	}
+}
+
+const discordToken = "MTAxMjM0NTY3ODkwMTIzNDU2Nw.GfakeX.fake-token-for-tests-only_abcdefghijklmnop"
+
+// TestServeBoth runs one process serving Telegram and Discord at once.
+func TestServeBoth(t *testing.T) {
+	tg := telegramtest.New(testToken)
+	defer tg.Close()
+	dc := discordtest.New(discordToken)
+	defer dc.Close()
+	env := map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_API_URL": tg.URL, "DISCORD_TOKEN": discordToken, "DISCORD_API_URL": dc.URL}
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(8 * time.Second):
+			t.Error("serve did not stop")
+		}
+		if out := logs.String(); strings.Contains(out, testToken) || strings.Contains(out, discordToken) {
+			t.Errorf("a token in the logs:\n%s", out)
+		}
+	}()
+	if err := dc.WaitReady(1, 10*time.Second); err != nil {
+		t.Fatal(err, logs.String())
+	}
+	user := telegramtest.User{ID: 5, FirstName: "T"}
+	tg.Text(user, "how long is a session")
+	if _, err := tg.WaitSent(user.ID, 1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	dc.DM(discordtest.User{ID: "200", Name: "d"}, "how long is a session")
+	if _, err := dc.Wait("/channels/dm-200/messages", 1, 10*time.Second); err != nil {
+		t.Fatal(err)
 	}
 }

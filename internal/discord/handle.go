@@ -1,0 +1,239 @@
+package discord
+
+import (
+	"fmt"
+	"regexp"
+	"runtime/debug"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"cstbot/internal/bot"
+	"cstbot/internal/limit"
+)
+
+// customIDPrefix starts the custom id of a button that answers an entry.
+const customIDPrefix = "faq:"
+
+// maxChoices is the most autocomplete choices Discord accepts.
+const maxChoices = 25
+
+// guard runs a handler: counted as in flight, and with a panic logged
+// rather than crashing the process (discordgo does not recover them).
+func (a *Adapter) guard(what string, f func()) {
+	if a.stopping.Load() {
+		return
+	}
+	a.inflight.Add(1)
+	defer a.inflight.Done()
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("discord: handler panic", "in", what, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	f()
+}
+
+var mentionRE = regexp.MustCompile(`<@!?(\d+)>`)
+
+func (a *Adapter) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
+	a.guard("message", func() {
+		if m.Author == nil || m.Author.Bot || m.Author.ID == a.me() || m.MentionEveryone {
+			return
+		}
+		text := m.Content
+		var ref *discordgo.MessageReference
+		if m.GuildID != "" { // a server channel: only messages that mention the bot
+			mentioned := false
+			for _, u := range m.Mentions {
+				mentioned = mentioned || u.ID == a.me()
+			}
+			if !mentioned {
+				return
+			}
+			text = strings.TrimSpace(mentionRE.ReplaceAllStringFunc(text, func(tag string) string {
+				if mentionRE.FindStringSubmatch(tag)[1] == a.me() {
+					return " "
+				}
+				return tag
+			}))
+			ref = m.Reference()
+		}
+		switch a.limiter.Check(m.Author.ID) {
+		case limit.Drop:
+			return
+		case limit.Notify:
+			a.send(m.ChannelID, &discordgo.MessageSend{Content: floodNotice, Reference: ref, AllowedMentions: noPings()})
+			return
+		}
+		reply := a.r.Respond(a.stopCtx, bot.Message{Platform: "discord", Text: text})
+		a.log.Info("discord: reply", "kind", reply.Kind, "id", reply.ID, "score", reply.Score)
+		a.log.Debug("discord: message", "text", text)
+		for i, msg := range messages(reply) {
+			if i == 0 {
+				msg.Reference = ref
+			}
+			if a.send(m.ChannelID, msg) != nil {
+				return
+			}
+		}
+	})
+}
+
+const floodNotice = "You're sending messages faster than I can answer. Please wait a minute, then ask again."
+
+func (a *Adapter) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	a.guard("interaction", func() {
+		user := i.User
+		if i.Member != nil && i.Member.User != nil {
+			user = i.Member.User
+		}
+		if user == nil || user.Bot {
+			return
+		}
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			a.autocomplete(i.Interaction)
+			return
+		}
+		if a.limiter.Check(user.ID) != limit.Allow {
+			a.respond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: &discordgo.InteractionResponseData{Content: floodNotice, Flags: discordgo.MessageFlagsEphemeral}})
+			return
+		}
+		var m bot.Message
+		switch i.Type {
+		case discordgo.InteractionApplicationCommand:
+			m = a.commandMessage(i.ApplicationCommandData())
+		case discordgo.InteractionMessageComponent:
+			id, ok := strings.CutPrefix(i.MessageComponentData().CustomID, customIDPrefix)
+			if !ok {
+				a.respond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+					Data: &discordgo.InteractionResponseData{Content: "Sorry, that button no longer works. Please ask again.", Flags: discordgo.MessageFlagsEphemeral}})
+				return
+			}
+			m = bot.Message{Platform: "discord", EntryID: id}
+		default:
+			return
+		}
+		reply := a.r.Respond(a.stopCtx, m)
+		if m.EntryID != "" && reply.Kind == bot.KindFallback && i.Type == discordgo.InteractionApplicationCommand {
+			// /faq with text typed rather than a choice picked: ask it.
+			reply = a.r.Respond(a.stopCtx, bot.Message{Platform: "discord", Text: m.EntryID})
+		}
+		a.log.Info("discord: reply to an interaction", "kind", reply.Kind, "id", reply.ID, "score", reply.Score)
+		msgs := messages(reply)
+		first := msgs[0]
+		err := a.respond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, Components: first.Components, AllowedMentions: noPings()}})
+		if err != nil {
+			return
+		}
+		for _, msg := range msgs[1:] { // a long answer continues in the channel
+			if a.send(i.ChannelID, msg) != nil {
+				return
+			}
+		}
+	})
+}
+
+// commandMessage turns /ask, /faq and /contact into a message for the core.
+func (a *Adapter) commandMessage(d discordgo.ApplicationCommandInteractionData) bot.Message {
+	m := bot.Message{Platform: "discord"}
+	opt := func(name string) string {
+		for _, o := range d.Options {
+			if o.Name == name {
+				if s, ok := o.Value.(string); ok {
+					return s
+				}
+			}
+		}
+		return ""
+	}
+	switch d.Name {
+	case "ask":
+		m.Text = opt("question")
+	case "faq":
+		m.EntryID = strings.TrimSpace(opt("topic"))
+		if m.EntryID == "" {
+			m.Command = bot.CommandTopics
+		}
+	case "contact":
+		m.Command = bot.CommandContact
+	default:
+		m.Command = bot.CommandHelp
+	}
+	return m
+}
+
+// autocomplete offers the FAQ questions that match what was typed so far,
+// ranked by sahilm/fuzzy in the core; the value of a choice is its id.
+func (a *Adapter) autocomplete(i *discordgo.Interaction) {
+	typed := ""
+	for _, o := range i.ApplicationCommandData().Options {
+		if o.Focused {
+			typed, _ = o.Value.(string)
+		}
+	}
+	topics := a.r.Respond(a.stopCtx, bot.Message{Platform: "discord", Command: bot.CommandTopics, Text: typed})
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, s := range topics.Suggestions {
+		if len(choices) == maxChoices {
+			break
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(s.Question, 100), Value: s.ID})
+	}
+	a.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices}})
+}
+
+// registerCommands overwrites the bot's slash commands, globally or in the
+// configured server.
+func (a *Adapter) registerCommands() {
+	appID, _ := a.appID.Load().(string)
+	cmds := []*discordgo.ApplicationCommand{
+		{Name: "ask", Description: "Ask a question about Craniosacral Therapy", Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, in your own words", Required: true, MaxLength: 1000},
+		}},
+		{Name: "faq", Description: "Pick a question from the FAQ", Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionString, Name: "topic", Description: "Start typing to search the questions", Required: true, Autocomplete: true},
+		}},
+		{Name: "contact", Description: "How to reach the therapist"},
+	}
+	err := a.retry(func() error {
+		_, err := a.s.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, cmds)
+		return err
+	})
+	if err != nil {
+		a.log.Warn("discord: registering slash commands failed", "err", err)
+		return
+	}
+	a.registered.Store(true)
+	a.log.Info("discord: slash commands registered", "guild", a.cfg.GuildID != "")
+}
+
+// respond answers an interaction. Discord wants it within 3 s; the core
+// answers in microseconds, so the reply goes at once, and a 429 is only
+// waited out while there is time left.
+func (a *Adapter) respond(i *discordgo.Interaction, resp *discordgo.InteractionResponse) error {
+	err := a.retry(func() error { return a.s.InteractionRespond(i, resp) })
+	if err != nil {
+		a.log.Warn("discord: interaction response failed", "err", err)
+	}
+	return err
+}
+
+// send sends a message to a channel, waiting out 429s within bounds.
+func (a *Adapter) send(channelID string, msg *discordgo.MessageSend) error {
+	err := a.retry(func() error {
+		_, err := a.s.ChannelMessageSendComplex(channelID, msg)
+		return err
+	})
+	if err != nil {
+		a.log.Warn("discord: sending a message failed", "err", err)
+	}
+	return err
+}
+
+func noPings() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}

@@ -1,0 +1,108 @@
+package discord
+
+import (
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"cstbot/internal/bot"
+)
+
+// Discord's limits.
+const (
+	maxContent     = 2000 // a message's content
+	maxDescription = 4096 // an embed's description
+	maxTitle       = 256
+	maxFooter      = 2048
+	maxLabel       = 80 // a button's label
+	embedColor     = 0x5B8C85
+)
+
+// escapeMarkdown keeps the therapist's text from being read as Discord
+// markdown (an asterisk in an answer is an asterisk).
+var escapeMarkdown = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, ">", `\>`).Replace
+
+// messages lays a reply out for Discord: an embed (title: the question;
+// description: the answer; footer: the contact details), split into more
+// messages where the text is too long, with suggestion buttons under the
+// last. An urgent reply is plain text, the most visible there is.
+func messages(r bot.Reply) []*discordgo.MessageSend {
+	if r.Kind == bot.KindUrgent {
+		var out []*discordgo.MessageSend
+		for _, c := range split(escapeMarkdown(r.Text), maxContent) {
+			out = append(out, &discordgo.MessageSend{Content: c, AllowedMentions: noPings()})
+		}
+		return out
+	}
+	desc := escapeMarkdown(r.Body)
+	if r.Notice != "" {
+		desc += "\n\n*" + escapeMarkdown(r.Notice) + "*"
+	}
+	footer := ""
+	if r.Contact != nil {
+		footer = truncate("Questions or booking: "+r.Contact.Line(), maxFooter)
+	}
+	parts := split(desc, maxDescription)
+	out := make([]*discordgo.MessageSend, len(parts))
+	for i, p := range parts {
+		e := &discordgo.MessageEmbed{Description: p, Color: embedColor}
+		if i == 0 && r.Title != "" {
+			e.Title = truncate(r.Title, maxTitle)
+		}
+		if i == len(parts)-1 && footer != "" {
+			e.Footer = &discordgo.MessageEmbedFooter{Text: footer}
+		}
+		out[i] = &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{e}, AllowedMentions: noPings()}
+	}
+	out[len(out)-1].Components = components(r)
+	return out
+}
+
+// components are the reply's buttons: each suggestion answers its entry
+// when clicked; a link button for the website where there is one.
+func components(r bot.Reply) []discordgo.MessageComponent {
+	var rows []discordgo.MessageComponent
+	for _, s := range r.Suggestions {
+		if len(rows) == 4 {
+			break
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: truncate(s.Question, maxLabel), Style: discordgo.SecondaryButton, CustomID: customIDPrefix + s.ID},
+		}})
+	}
+	if r.Contact != nil && r.Contact.Website != "" {
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "Website", Style: discordgo.LinkButton, URL: r.Contact.Website},
+		}})
+	}
+	return rows
+}
+
+// split cuts text into pieces of at most limit characters, at paragraph
+// ends where it can, then at line ends or spaces.
+func split(text string, limit int) []string {
+	var out []string
+	for len([]rune(text)) > limit {
+		runes := []rune(text)
+		cut := limit
+		window := string(runes[:limit])
+		if i := strings.LastIndex(window, "\n\n"); i > limit/2 {
+			cut = len([]rune(window[:i]))
+		} else if i := strings.LastIndexAny(window, "\n "); i > 0 {
+			cut = len([]rune(window[:i]))
+		}
+		out = append(out, strings.TrimSpace(string(runes[:cut])))
+		text = strings.TrimSpace(string(runes[cut:]))
+	}
+	if text != "" || len(out) == 0 {
+		out = append(out, text)
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
