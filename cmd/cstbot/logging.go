@@ -34,6 +34,9 @@ func newLogger(w io.Writer, format, level string, terminal bool, secrets []strin
 		}
 		return a
 	}}
+	if w == nil {
+		w = io.Discard
+	}
 	var h slog.Handler
 	switch strings.ToLower(format) {
 	case "text":
@@ -50,8 +53,10 @@ func newLogger(w io.Writer, format, level string, terminal bool, secrets []strin
 		return nil, fmt.Errorf("log format %q: want text or json", format)
 	}
 	logger := slog.New(h)
-	slog.SetDefault(logger)
-	log.SetFlags(0)
+	if w != nil { // nil: only checking the settings
+		slog.SetDefault(logger)
+		log.SetFlags(0)
+	}
 	return logger, nil
 }
 

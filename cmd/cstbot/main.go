@@ -72,12 +72,14 @@ Usage:
                                        answer QUESTION, or each line of input
   cstbot faq check [FILE]              check an FAQ file, listing every mistake
   cstbot serve [--faq FILE]            answer on Telegram and/or Discord
+  cstbot healthcheck                   exit 0 if a running serve is healthy, else 1
   cstbot version                       print the version
 
-Environment:
-  CSTBOT_FAQ       FAQ file to use instead of the built-in one
-  TELEGRAM_TOKEN   Telegram bot token (or TELEGRAM_TOKEN_FILE)
-  DISCORD_TOKEN    Discord bot token (or DISCORD_TOKEN_FILE)
+Environment (see README.md for all of it):
+  CSTBOT_FAQ        FAQ file to use instead of the built-in one
+  TELEGRAM_TOKEN    Telegram bot token (or TELEGRAM_TOKEN_FILE)
+  DISCORD_TOKEN     Discord bot token (or DISCORD_TOKEN_FILE)
+  CSTBOT_HTTP_ADDR  address for /healthz and /metrics (off when empty)
 `
 
 // run is cstbot without the process: tests call it directly.
@@ -95,6 +97,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.faq(ctx, rest)
 	case "serve":
 		return env.serve(ctx, rest)
+	case "healthcheck":
+		return env.healthcheck(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "cstbot", version)
 		return nil

@@ -4,13 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 
+	defaultfaq "cstbot/faq"
 	"cstbot/internal/bot"
 	"cstbot/internal/discord"
 	"cstbot/internal/faq"
+	"cstbot/internal/faqwatch"
+	"cstbot/internal/metrics"
+	"cstbot/internal/status"
 	"cstbot/internal/telegram"
 )
 
@@ -32,87 +42,210 @@ func (env environment) secret(name string) (string, error) {
 	return strings.TrimSpace(v), nil
 }
 
-// serve answers on every configured platform until ctx is done (a
-// signal), which is a clean stop, or one of them fails for good.
-func (env environment) serve(ctx context.Context, args []string) error {
+// serveConfig is everything serve reads from flags and the environment.
+type serveConfig struct {
+	faqPath                   string
+	httpAddr                  string
+	logFormat, logLevel       string
+	tgToken, tgAPI, tgWebhook string
+	tgListen, tgWebhookSecret string
+	dcToken, dcAPI, dcGuild   string
+	defaultFAQ                bool
+}
+
+// parseServe reads serve's configuration, reporting every mistake, one
+// line each, as a usage error (exit 2).
+func (env environment) parseServe(args []string) (serveConfig, error) {
+	var c serveConfig
 	fs := env.flags("serve")
-	faqPath := fs.String("faq", "", "FAQ `file` (env CSTBOT_FAQ)")
-	tgAPI := fs.String("telegram-api-url", env.getenv("TELEGRAM_API_URL"), "Telegram Bot API base `URL` (env TELEGRAM_API_URL)")
-	tgWebhook := fs.String("telegram-webhook-url", env.getenv("TELEGRAM_WEBHOOK_URL"), "public `URL` for a Telegram webhook instead of polling (env TELEGRAM_WEBHOOK_URL)")
-	dcAPI := fs.String("discord-api-url", env.getenv("DISCORD_API_URL"), "`URL` replacing https://discord.com for Discord REST calls (env DISCORD_API_URL)")
-	dcGuild := fs.String("discord-guild-id", env.getenv("DISCORD_GUILD_ID"), "register slash commands in this Discord server `id` only (env DISCORD_GUILD_ID)")
-	tgListen := fs.String("telegram-listen", env.getenv("TELEGRAM_LISTEN"), "`address` the webhook listens on (env TELEGRAM_LISTEN, default :8443)")
-	logFormat := fs.String("log-format", env.getenv("CSTBOT_LOG_FORMAT"), "text or json (env CSTBOT_LOG_FORMAT; default text on a terminal)")
-	logLevel := fs.String("log-level", env.getenv("CSTBOT_LOG_LEVEL"), "debug, info, warn or error (env CSTBOT_LOG_LEVEL)")
+	fs.StringVar(&c.faqPath, "faq", env.getenv("CSTBOT_FAQ"), "FAQ `file` (env CSTBOT_FAQ; default: the built-in FAQ, or /etc/cstbot/faq.yaml when it exists)")
+	fs.StringVar(&c.httpAddr, "http-addr", env.getenv("CSTBOT_HTTP_ADDR"), "`address` for /healthz and /metrics, e.g. :8080 (env CSTBOT_HTTP_ADDR; off when empty)")
+	fs.StringVar(&c.logFormat, "log-format", env.getenv("CSTBOT_LOG_FORMAT"), "text or json (env CSTBOT_LOG_FORMAT; default: text on a terminal, else json)")
+	fs.StringVar(&c.logLevel, "log-level", env.getenv("CSTBOT_LOG_LEVEL"), "debug, info, warn or error (env CSTBOT_LOG_LEVEL; default info)")
+	fs.StringVar(&c.tgAPI, "telegram-api-url", env.getenv("TELEGRAM_API_URL"), "Telegram Bot API base `URL` (env TELEGRAM_API_URL)")
+	fs.StringVar(&c.tgWebhook, "telegram-webhook-url", env.getenv("TELEGRAM_WEBHOOK_URL"), "public `URL` for a Telegram webhook instead of polling (env TELEGRAM_WEBHOOK_URL)")
+	fs.StringVar(&c.tgListen, "telegram-listen", env.getenv("TELEGRAM_LISTEN"), "`address` the Telegram webhook listens on (env TELEGRAM_LISTEN; default :8443)")
+	fs.StringVar(&c.dcAPI, "discord-api-url", env.getenv("DISCORD_API_URL"), "`URL` replacing https://discord.com for Discord REST calls (env DISCORD_API_URL)")
+	fs.StringVar(&c.dcGuild, "discord-guild-id", env.getenv("DISCORD_GUILD_ID"), "register Discord slash commands in this server `id` only (env DISCORD_GUILD_ID)")
 	if err := parse(fs, args); err != nil {
-		return err
+		return c, err
 	}
 	if fs.NArg() > 0 {
-		return usagef("serve: unexpected argument %q", fs.Arg(0))
+		return c, usagef("serve: unexpected argument %q", fs.Arg(0))
 	}
-
-	// Collect every configuration mistake, one line each.
-	var problems []string
-	tgToken, err := env.secret("TELEGRAM_TOKEN")
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
-	webhookSecret, err := env.secret("TELEGRAM_WEBHOOK_SECRET")
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
-	dcToken, err := env.secret("DISCORD_TOKEN")
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
-	if tgToken == "" && dcToken == "" && len(problems) == 0 {
-		return usagef("serve: no platform configured: set TELEGRAM_TOKEN (or TELEGRAM_TOKEN_FILE) for Telegram and/or DISCORD_TOKEN (or DISCORD_TOKEN_FILE) for Discord")
-	}
-	logger, err := newLogger(env.stderr, *logFormat, *logLevel, isTerminal(env.stderr), []string{tgToken, webhookSecret, dcToken})
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
-	f, err := env.loadFAQ(*faqPath)
-	if err != nil {
-		problems = append(problems, "FAQ: "+strings.ReplaceAll(err.Error(), "\n", "\n  "))
-	}
-	var tg *telegram.Adapter
-	if tgToken != "" && f != nil {
-		tg, err = telegram.New(telegram.Config{
-			Token: tgToken, APIURL: *tgAPI, WebhookURL: *tgWebhook, Listen: *tgListen,
-			WebhookSecret: webhookSecret, Logger: logger,
-		}, bot.New(f))
-		if err != nil {
-			problems = append(problems, strings.TrimPrefix(err.Error(), "telegram: ")+" (TELEGRAM_TOKEN)")
+	if c.faqPath == "" {
+		if _, err := os.Stat(dockerFAQ); err == nil {
+			c.faqPath = dockerFAQ
+		} else {
+			c.defaultFAQ = true
 		}
 	}
-	var dc *discord.Adapter
-	if dcToken != "" && f != nil {
-		dc, err = discord.New(discord.Config{Token: dcToken, APIURL: *dcAPI, GuildID: *dcGuild, Logger: logger}, bot.New(f))
+	var problems []string
+	note := func(err error) {
 		if err != nil {
-			problems = append(problems, strings.TrimPrefix(err.Error(), "discord: ")+" (DISCORD_TOKEN)")
+			problems = append(problems, err.Error())
+		}
+	}
+	var err error
+	c.tgToken, err = env.secret("TELEGRAM_TOKEN")
+	note(err)
+	c.tgWebhookSecret, err = env.secret("TELEGRAM_WEBHOOK_SECRET")
+	note(err)
+	c.dcToken, err = env.secret("DISCORD_TOKEN")
+	note(err)
+	if c.tgToken == "" && c.dcToken == "" && len(problems) == 0 {
+		return c, usagef("serve: no platform configured: set TELEGRAM_TOKEN (or TELEGRAM_TOKEN_FILE) for Telegram and/or DISCORD_TOKEN (or DISCORD_TOKEN_FILE) for Discord")
+	}
+	if c.tgToken != "" && !telegram.ValidToken(c.tgToken) {
+		problems = append(problems, "TELEGRAM_TOKEN does not look like a Telegram bot token (digits, a colon, then 30 or more letters, digits, - or _)")
+	}
+	if c.dcToken != "" && !discord.ValidToken(strings.TrimPrefix(c.dcToken, "Bot ")) {
+		problems = append(problems, "DISCORD_TOKEN does not look like a Discord bot token (three parts separated by dots)")
+	}
+	for _, a := range []struct{ name, value string }{{"CSTBOT_HTTP_ADDR", c.httpAddr}, {"TELEGRAM_LISTEN", c.tgListen}} {
+		if a.value != "" {
+			if _, port, err := net.SplitHostPort(a.value); err != nil || port == "" {
+				problems = append(problems, fmt.Sprintf("%s %q is not an address like :8080 or 127.0.0.1:8080", a.name, a.value))
+			}
+		}
+	}
+	for _, u := range []struct{ name, value string }{{"TELEGRAM_API_URL", c.tgAPI}, {"TELEGRAM_WEBHOOK_URL", c.tgWebhook}, {"DISCORD_API_URL", c.dcAPI}} {
+		if u.value != "" && !strings.HasPrefix(u.value, "http://") && !strings.HasPrefix(u.value, "https://") {
+			problems = append(problems, fmt.Sprintf("%s %q is not an http(s) URL", u.name, u.value))
+		}
+	}
+	if _, err := newLogger(nil, c.logFormat, c.logLevel, false, nil); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if !c.defaultFAQ {
+		if _, err := readFAQ(c.faqPath); err != nil {
+			problems = append(problems, "FAQ: "+strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		}
 	}
 	if len(problems) > 0 {
-		return usagef("serve: %s", strings.Join(problems, "\n  "))
+		return c, usagef("serve: %s", strings.Join(problems, "\n  "))
 	}
+	return c, nil
+}
 
-	logger.Info("cstbot starting", "version", version, "faq", faqName(f, *faqPath, env), "entries", len(f.Entries))
-	var runners []func(context.Context) error
-	if tg != nil {
-		runners = append(runners, tg.Run)
+// dockerFAQ is read when no FAQ is configured and the file exists: the
+// Docker image's mount point.
+const dockerFAQ = "/etc/cstbot/faq.yaml"
+
+// serve answers on every configured platform until ctx is done (a signal:
+// a clean stop), or one of them fails for good. It reloads the FAQ when
+// the file changes or on SIGHUP.
+func (env environment) serve(ctx context.Context, args []string) error {
+	c, err := env.parseServe(args)
+	if err != nil {
+		return err
 	}
-	if dc != nil {
+	logger, _ := newLogger(env.stderr, c.logFormat, c.logLevel, isTerminal(env.stderr), []string{c.tgToken, c.tgWebhookSecret, c.dcToken})
+	var f *faq.FAQ
+	if c.defaultFAQ {
+		f, err = faq.Parse(defaultfaq.Name, defaultfaq.YAML)
+	} else {
+		f, err = readFAQ(c.faqPath)
+	}
+	if err != nil {
+		return err
+	}
+	m := metrics.New()
+	m.SetEntries(len(f.Entries))
+	live := bot.NewLive(bot.New(f))
+	responder := m.Responder(live)
+	faqName := f.Source
+	if c.defaultFAQ {
+		faqName = "embedded"
+	}
+	logger.Info("cstbot starting", "version", version, "faq", faqName, "entries", len(f.Entries))
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var runners []func(context.Context) error
+	var checks []status.Check
+	if c.tgToken != "" {
+		tg, err := telegram.New(telegram.Config{
+			Token: c.tgToken, APIURL: c.tgAPI, WebhookURL: c.tgWebhook, Listen: c.tgListen, WebhookSecret: c.tgWebhookSecret,
+			Logger: logger, OnRetry: m.Retry("telegram"), OnReconnect: m.Reconnect("telegram"),
+		}, responder)
+		if err != nil {
+			return usagef("serve: %v", err)
+		}
+		runners = append(runners, tg.Run)
+		checks = append(checks, status.Check{Name: "telegram not connected", OK: tg.Connected})
+	}
+	if c.dcToken != "" {
+		dc, err := discord.New(discord.Config{
+			Token: c.dcToken, APIURL: c.dcAPI, GuildID: c.dcGuild,
+			Logger: logger, OnRetry: m.Retry("discord"), OnReconnect: m.Reconnect("discord"),
+		}, responder)
+		if err != nil {
+			return usagef("serve: %v", err)
+		}
 		runners = append(runners, dc.Run)
+		checks = append(checks, status.Check{Name: "discord not connected", OK: dc.Connected})
+	}
+	if c.httpAddr != "" {
+		ln, err := net.Listen("tcp", c.httpAddr)
+		if err != nil {
+			return fmt.Errorf("serve: CSTBOT_HTTP_ADDR: %w", err)
+		}
+		srv := &http.Server{Handler: status.Handler(checks, m.Handler()), ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
+		logger.Info("health and metrics listening", "addr", ln.Addr().String())
+	}
+	if !c.defaultFAQ {
+		runners = append(runners, func(ctx context.Context) error {
+			env.watchFAQ(ctx, c.faqPath, logger, live, m)
+			return nil
+		})
 	}
 	return runAll(ctx, runners)
 }
 
-func faqName(f *faq.FAQ, flagPath string, env environment) string {
-	if flagPath == "" && env.getenv("CSTBOT_FAQ") == "" {
-		return "embedded"
+// watchFAQ reloads the FAQ when its file changes or on SIGHUP. A valid
+// FAQ is swapped in for the next message; an invalid one is logged with
+// its lines and the previous one stays in service.
+func (env environment) watchFAQ(ctx context.Context, path string, logger *slog.Logger, live *bot.Live, m *metrics.Metrics) {
+	var mu sync.Mutex
+	load := func(trigger string, data []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		var f *faq.FAQ
+		var err error
+		if data == nil {
+			f, err = readFAQ(path)
+		} else {
+			f, err = faq.Parse(path, data)
+		}
+		if err != nil {
+			m.Reloaded(false, 0)
+			logger.Error("FAQ reload failed; still answering with the previous FAQ", "trigger", trigger, "file", path, "problems", err.Error())
+			return
+		}
+		live.Swap(bot.New(f))
+		m.Reloaded(true, len(f.Entries))
+		logger.Info("FAQ reloaded", "trigger", trigger, "file", path, "entries", len(f.Entries))
 	}
-	return f.Source
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				load("SIGHUP", nil)
+			}
+		}
+	}()
+	if err := faqwatch.Watch(ctx, path, logger, func(data []byte) { load("file changed", data) }); err != nil {
+		logger.Warn("not watching the FAQ file; SIGHUP still reloads it", "err", err)
+		<-ctx.Done()
+	}
 }
 
 // runAll runs every runner until ctx is done or one returns an error,
@@ -133,4 +266,39 @@ func runAll(ctx context.Context, runners []func(context.Context) error) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// healthcheck asks a running serve's /healthz and exits 0 when it is
+// healthy: for Docker's HEALTHCHECK in an image with no shell or curl.
+func (env environment) healthcheck(ctx context.Context, args []string) error {
+	fs := env.flags("healthcheck")
+	addr := fs.String("http-addr", env.getenv("CSTBOT_HTTP_ADDR"), "`address` serve's /healthz listens on (env CSTBOT_HTTP_ADDR)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *addr == "" {
+		return usagef("healthcheck: CSTBOT_HTTP_ADDR is not set, so serve has no /healthz")
+	}
+	host, port, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return usagef("healthcheck: CSTBOT_HTTP_ADDR %q is not an address like :8080", *addr)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	body := make([]byte, 512)
+	n, _ := resp.Body.Read(body)
+	fmt.Fprint(env.stdout, string(body[:n]))
+	if resp.StatusCode != http.StatusOK {
+		return silentError{code: 1}
+	}
+	return nil
 }

@@ -27,8 +27,13 @@ func TestServeConfigErrors(t *testing.T) {
 		want []string
 	}{
 		{"no platform", nil, nil, []string{"no platform configured", "TELEGRAM_TOKEN", "DISCORD_TOKEN"}},
-		{"malformed Discord token", map[string]string{"DISCORD_TOKEN": "hunter2-is-not-a-token"}, nil, []string{"does not look like a bot token", "DISCORD_TOKEN"}},
-		{"malformed token", map[string]string{"TELEGRAM_TOKEN": "hunter2-is-not-a-token"}, nil, []string{"does not look like a bot token"}},
+		{"malformed Discord token", map[string]string{"DISCORD_TOKEN": "hunter2-is-not-a-token"}, nil, []string{"DISCORD_TOKEN does not look like a Discord bot token"}},
+		{"bad HTTP address", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_HTTP_ADDR": "8080"}, nil, []string{`CSTBOT_HTTP_ADDR "8080" is not an address`}},
+		{"bad listen address", map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_LISTEN": "localhost"}, nil, []string{`TELEGRAM_LISTEN "localhost" is not an address`}},
+		{"unreadable FAQ", map[string]string{"TELEGRAM_TOKEN": testToken}, []string{"--faq", "testdata/missing.yaml"}, []string{"FAQ: read FAQ", "missing.yaml"}},
+		{"bad log format", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_LOG_FORMAT": "xml"}, nil, []string{"log format"}},
+		{"several at once", map[string]string{"TELEGRAM_TOKEN": "x", "DISCORD_TOKEN": "y", "CSTBOT_HTTP_ADDR": "nope"}, nil, []string{"TELEGRAM_TOKEN does not", "DISCORD_TOKEN does not", "CSTBOT_HTTP_ADDR"}},
+		{"malformed token", map[string]string{"TELEGRAM_TOKEN": "hunter2-is-not-a-token"}, nil, []string{"TELEGRAM_TOKEN does not look like a Telegram bot token"}},
 		{"missing token file", map[string]string{"TELEGRAM_TOKEN_FILE": filepath.Join(dir, "nope")}, nil, []string{"TELEGRAM_TOKEN_FILE", "no such file"}},
 		{"token twice", map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_TOKEN_FILE": tokenFile}, nil, []string{"both set"}},
 		{"bad API URL", map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_API_URL": "localhost:1234"}, nil, []string{"not an http(s) URL"}},

@@ -46,6 +46,10 @@ type Config struct {
 	MaxBackoff      time.Duration // longest wait between reconnects; default 60 s
 	MaxRetryAfter   time.Duration // longest 429 wait honoured; default 30 s
 	ShutdownTimeout time.Duration // time given to replies in flight; default 3 s
+
+	// OnRetry and OnReconnect, when set, are called for each REST call
+	// tried again and each gateway connection restored (metrics).
+	OnRetry, OnReconnect func()
 }
 
 // Adapter is a Discord bot. Run it once.
@@ -65,6 +69,7 @@ type Adapter struct {
 	botID       atomic.Value // string: the bot's user id, from READY
 	appID       atomic.Value // string: the application id, from READY
 	registered  atomic.Bool
+	everReady   atomic.Bool // a READY after the first is a reconnect
 	lastClose   atomic.Int64 // the code of the last close frame from the gateway
 }
 
@@ -87,6 +92,12 @@ func New(cfg Config, r bot.Responder) (*Adapter, error) {
 	setDefault(&cfg.MaxBackoff, 60*time.Second)
 	setDefault(&cfg.MaxRetryAfter, 30*time.Second)
 	setDefault(&cfg.ShutdownTimeout, 3*time.Second)
+	if cfg.OnRetry == nil {
+		cfg.OnRetry = func() {}
+	}
+	if cfg.OnReconnect == nil {
+		cfg.OnReconnect = func() {}
+	}
 	return &Adapter{cfg: cfg, r: r, log: cfg.Logger.With("platform", "discord"),
 		limiter: limit.New(cfg.PerUserLimit, time.Minute), fatal: make(chan error, 1)}, nil
 }
@@ -236,6 +247,9 @@ func fatalCode(code int) error {
 
 func (a *Adapter) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	a.connected.Store(true)
+	if a.everReady.Swap(true) {
+		a.cfg.OnReconnect()
+	}
 	if r.User != nil {
 		a.botID.Store(r.User.ID)
 		a.log.Info("discord: connected", "bot", r.User.Username)
@@ -258,6 +272,7 @@ func (a *Adapter) onReady(s *discordgo.Session, r *discordgo.Ready) {
 
 func (a *Adapter) onResumed(*discordgo.Session, *discordgo.Resumed) {
 	a.connected.Store(true)
+	a.cfg.OnReconnect()
 	a.log.Info("discord: session resumed")
 }
 

@@ -31,6 +31,7 @@ func (a *Adapter) retry(f func() error) error {
 				return a.redact(err)
 			}
 			a.log.Info("discord: rate limited; waiting", "for", d)
+			a.cfg.OnRetry()
 			if !sleep(a.stopCtx, d) {
 				return a.redact(err)
 			}
@@ -38,7 +39,11 @@ func (a *Adapter) retry(f func() error) error {
 		case errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode < http.StatusInternalServerError:
 			return a.redact(err) // a 4xx will not go away
 		}
-		if try < maxTries && !sleep(a.stopCtx, wait) {
+		if try == maxTries {
+			break
+		}
+		a.cfg.OnRetry()
+		if !sleep(a.stopCtx, wait) {
 			break
 		}
 		wait *= 2

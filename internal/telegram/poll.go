@@ -29,7 +29,14 @@ func (a *Adapter) poll(ctx context.Context) {
 	backoff := newBackoff(a.cfg.MaxBackoff)
 	offset, failures := 0, 0
 	for ctx.Err() == nil {
-		updates, err := a.getUpdates(offset)
+		// After a failure, a poll that returns at once confirms the
+		// connection is back, rather than a long poll that would leave
+		// the bot reported as disconnected for PollTimeout.
+		wait := a.cfg.PollTimeout
+		if failures > 0 {
+			wait = 0
+		}
+		updates, err := a.getUpdates(offset, wait)
 		if ctx.Err() != nil {
 			return
 		}
@@ -51,6 +58,7 @@ func (a *Adapter) poll(ctx context.Context) {
 		}
 		if failures > 0 {
 			a.log.Info("telegram: polling recovered", "failures", failures)
+			a.cfg.OnReconnect()
 		}
 		failures = 0
 		backoff.reset()
@@ -62,10 +70,10 @@ func (a *Adapter) poll(ctx context.Context) {
 	}
 }
 
-func (a *Adapter) getUpdates(offset int) ([]tele.Update, error) {
+func (a *Adapter) getUpdates(offset int, wait time.Duration) ([]tele.Update, error) {
 	data, err := a.tb.Raw("getUpdates", map[string]any{
 		"offset":          offset,
-		"timeout":         int(a.cfg.PollTimeout / time.Second),
+		"timeout":         int(wait / time.Second),
 		"allowed_updates": allowedUpdates,
 	})
 	if err != nil {

@@ -69,6 +69,7 @@ func (a *Adapter) retry(f func() error) error {
 			}
 		}
 		a.log.Info("telegram: retrying a Bot API call", "err", a.redact(err), "in", wait)
+		a.cfg.OnRetry()
 		if !sleep(a.hardStop, wait) {
 			break
 		}

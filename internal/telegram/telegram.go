@@ -49,6 +49,10 @@ type Config struct {
 	MaxRetryAfter   time.Duration // longest 429 wait honoured; default 60 s
 	ShutdownTimeout time.Duration // time given to replies in flight at shutdown; default 4 s
 	HTTPClient      *http.Client  // default: one with a timeout above PollTimeout
+
+	// OnRetry and OnReconnect, when set, are called for each Bot API call
+	// tried again and each time polling recovers after failures (metrics).
+	OnRetry, OnReconnect func()
 }
 
 // Adapter is a Telegram bot. Run it once.
@@ -95,6 +99,12 @@ func New(cfg Config, r bot.Responder) (*Adapter, error) {
 	setDefault(&cfg.MaxBackoff, 30*time.Second)
 	setDefault(&cfg.MaxRetryAfter, 60*time.Second)
 	setDefault(&cfg.ShutdownTimeout, 4*time.Second)
+	if cfg.OnRetry == nil {
+		cfg.OnRetry = func() {}
+	}
+	if cfg.OnReconnect == nil {
+		cfg.OnReconnect = func() {}
+	}
 	a := &Adapter{cfg: cfg, r: r, log: cfg.Logger.With("platform", "telegram")}
 	a.disp = newDispatcher(cfg.PerChatLimit, a.handle, a.flooded)
 	return a, nil
