@@ -69,7 +69,7 @@ type Adapter struct {
 	botID       atomic.Value // string: the bot's user id, from READY
 	appID       atomic.Value // string: the application id, from READY
 	registered  atomic.Bool
-	everReady   atomic.Bool // a READY after the first is a reconnect
+	everReady   atomic.Bool  // a READY after the first is a reconnect
 	lastClose   atomic.Int64 // the code of the last close frame from the gateway
 }
 
