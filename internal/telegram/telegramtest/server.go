@@ -66,6 +66,7 @@ type Server struct {
 	nextUpd  int
 	nextMsg  int
 	calls    []Call
+	sent     map[string][]Call // delivered sendMessage calls by chat_id
 	faults   map[string][]Fault
 	pushedAt map[int]time.Time // update_id -> when it was queued
 	webhook  struct {
@@ -76,7 +77,7 @@ type Server struct {
 
 // New starts a fake Bot API for token on loopback. Close it when done.
 func New(token string) *Server {
-	s := &Server{Token: token, faults: make(map[string][]Fault), pushedAt: make(map[int]time.Time), nextUpd: 1, nextMsg: 1000}
+	s := &Server{Token: token, faults: make(map[string][]Fault), sent: make(map[string][]Call), pushedAt: make(map[int]time.Time), nextUpd: 1, nextMsg: 1000}
 	s.cond = sync.NewCond(&s.mu)
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -134,18 +135,16 @@ func (s *Server) WaitSent(chatID int64, n int, timeout time.Duration) ([]Call, e
 		s.mu.Unlock()
 	})
 	defer timer.Stop()
-	want := strconv.FormatInt(chatID, 10)
+	key := strconv.FormatInt(chatID, 10)
+	if chatID == 0 {
+		key = ""
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for {
-		var sent []Call
-		for _, c := range s.calls {
-			if c.Method == "sendMessage" && !c.Failed && (chatID == 0 || c.String("chat_id") == want) {
-				sent = append(sent, c)
-			}
-		}
+		sent := s.sent[key]
 		if len(sent) >= n {
-			return sent, nil
+			return append([]Call(nil), sent...), nil
 		}
 		if time.Now().After(deadline) || s.closed {
 			return sent, fmt.Errorf("telegramtest: %d messages to chat %d after %v, want %d", len(sent), chatID, timeout, n)
@@ -325,7 +324,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		fault = &fs[0]
 		s.faults[method] = fs[1:]
 	}
-	s.calls = append(s.calls, Call{Method: method, Params: params, At: time.Now(), Path: r.URL.Path, Failed: fault != nil})
+	call := Call{Method: method, Params: params, At: time.Now(), Path: r.URL.Path, Failed: fault != nil}
+	s.calls = append(s.calls, call)
+	if method == "sendMessage" && fault == nil {
+		chat := call.String("chat_id")
+		s.sent[chat] = append(s.sent[chat], call)
+		s.sent[""] = append(s.sent[""], call)
+	}
 	s.cond.Broadcast() // wake WaitSent and long polls (which go back to sleep)
 	s.mu.Unlock()
 	if fault != nil {
