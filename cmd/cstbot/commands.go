@@ -132,15 +132,19 @@ func (env environment) faq(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "check":
-		return env.faqCheck(args[1:])
+		return env.faqCheck(args[1:], true)
+	case "test":
+		return env.faqCheck(args[1:], false)
 	default:
-		return usagef("faq: unknown subcommand %q (known: check)", args[0])
+		return usagef("faq: unknown subcommand %q (known: check, test)", args[0])
 	}
 }
 
-// faqCheck validates an FAQ file: every problem on its own line and exit
-// status 1, or a one-line summary and 0.
-func (env environment) faqCheck(args []string) error {
+// faqCheck validates an FAQ file and runs its self-test (examples reach
+// their entries, no entry shadows another): every problem on its own line
+// and exit status 1, or a one-line summary and 0. 'faq test' is the same;
+// its summary is about the self-test.
+func (env environment) faqCheck(args []string, check bool) error {
 	fs := env.flags("faq check")
 	faqPath := fs.String("faq", "", "FAQ `file` to check (default: the FILE argument, CSTBOT_FAQ, or the built-in FAQ)")
 	if err := parse(fs, args); err != nil {
@@ -166,7 +170,23 @@ func (env environment) faqCheck(args []string) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(env.stdout, "%s: ok, %d entries, %d synonym groups, contact %s\n", f.Source, len(f.Entries), len(f.Synonyms), f.Contact.Line())
+	if problems := bot.SelfTest(f); len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(env.stderr, p)
+		}
+		n := len(problems)
+		fmt.Fprintf(env.stderr, "%d problem%s found by the self-test: the bot would answer these questions with the wrong entry.\n", n, plural(n))
+		return silentError{code: 1}
+	}
+	examples := 0
+	for _, e := range f.Entries {
+		examples += len(e.Examples)
+	}
+	if check {
+		fmt.Fprintf(env.stdout, "%s: ok, %d entries, %d examples, %d synonym groups, contact %s\n", f.Source, len(f.Entries), examples, len(f.Synonyms), f.Contact.Line())
+	} else {
+		fmt.Fprintf(env.stdout, "%s: ok, all %d examples reach their entries and no entry shadows another\n", f.Source, examples)
+	}
 	return nil
 }
 

@@ -90,6 +90,18 @@ func TestFAQCheck(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
 	}
+	out, _, code = runCLI(t, nil, "", "faq", "test")
+	if code != 0 || !strings.Contains(out, "all 60 examples reach their entries") {
+		t.Errorf("faq test on the shipped FAQ: exit %d, %q", code, out)
+	}
+	_, errOut, code = runCLI(t, nil, "", "faq", "test", "testdata/collide.yaml")
+	if code != 1 || !strings.Contains(errOut, `testdata/collide.yaml:9: entry "length": example "do I have to undress" gets a fallback reply`) ||
+		!strings.Contains(errOut, `entry "duration": its question reaches entry "length"`) {
+		t.Errorf("faq test on colliding entries: exit %d, %q", code, errOut)
+	}
+	if _, _, code := runCLI(t, nil, "", "faq", "check", "testdata/collide.yaml"); code != 1 {
+		t.Errorf("faq check does not run the self-test: exit %d", code)
+	}
 	_, errOut, code = runCLI(t, nil, "", "faq", "check", "testdata/nope.yaml")
 	if code != 1 || !strings.Contains(errOut, "nope.yaml") {
 		t.Errorf("missing file: exit %d, %q", code, errOut)

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -229,5 +230,52 @@ func TestSearch(t *testing.T) {
 	}
 	if got := b.Search(""); len(got) != len(b.FAQ().Entries) {
 		t.Errorf("Search(\"\") = %d topics, want all", len(got))
+	}
+}
+
+func TestSelfTestShippedFAQ(t *testing.T) {
+	f, err := faq.Parse(defaultfaq.Name, defaultfaq.YAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range f.Entries {
+		n += len(e.Examples)
+		if len(e.Examples) == 0 {
+			t.Errorf("entry %q has no examples", e.ID)
+		}
+	}
+	for _, p := range SelfTest(f) {
+		t.Error(p)
+	}
+	t.Logf("%d examples", n)
+}
+
+func TestSelfTestFindsCollisions(t *testing.T) {
+	f, err := faq.Parse("faq.yaml", []byte(`contact:
+  name: Inna
+  email: inna@example.com
+entries:
+  - id: length
+    question: How long is a session?
+    answer: About an hour.
+    examples:
+      - how long does an appointment last
+      - do I have to undress
+  - id: duration
+    question: How long is a session?
+    answer: Sixty minutes.
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(SelfTest(f))
+	for _, want := range []string{
+		`faq.yaml:10: entry "length": example "do I have to undress" gets a fallback reply`,
+		`faq.yaml:11: entry "duration": its question reaches entry "length"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("SelfTest lacks %q:\n%s", want, got)
+		}
 	}
 }

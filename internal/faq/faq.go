@@ -31,6 +31,11 @@ type Entry struct {
 	Keywords []string // single words that on their own point here
 	Answer   string
 	Line     int // where the entry starts in Source
+	// Examples are questions that must reach this entry: checks for
+	// 'cstbot faq test', never used for matching. ExampleLines are their
+	// lines in Source.
+	Examples     []string
+	ExampleLines []int
 }
 
 // Entry returns the entry with the given id.

@@ -286,7 +286,7 @@ func (p *parser) entry(num int, n *yaml.Node) (Entry, bool) {
 		}
 	}
 	var sawID, sawQ, sawA bool
-	p.fields(n, name, []string{"id", "question", "also", "keywords", "answer"}, func(key string, k, v *yaml.Node) {
+	p.fields(n, name, []string{"id", "question", "also", "keywords", "answer", "examples"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "id":
 			sawID = true
@@ -318,6 +318,14 @@ func (p *parser) entry(num int, n *yaml.Node) (Entry, bool) {
 		case "also":
 			e.Also = p.list(v, name, "also", func(item *yaml.Node) (string, bool) {
 				s := p.line(item, name, "also")
+				return s, s != ""
+			})
+		case "examples":
+			e.Examples = p.list(v, name, "examples", func(item *yaml.Node) (string, bool) {
+				s := p.line(item, name, "examples")
+				if s != "" {
+					e.ExampleLines = append(e.ExampleLines, item.Line)
+				}
 				return s, s != ""
 			})
 		case "keywords":

@@ -68,7 +68,7 @@ func TestParseProblems(t *testing.T) {
 			`many-problems.yaml:5: entry "clothing": question is empty`,
 			`many-problems.yaml:7: entry "clothing": answer is missing`,
 			`many-problems.yaml:9: entry 3: id is missing`,
-			`many-problems.yaml:11: entry 3: unknown field "colour" (known fields: id, question, also, keywords, answer)`,
+			`many-problems.yaml:11: entry 3: unknown field "colour" (known fields: id, question, also, keywords, answer, examples)`,
 		}},
 	}
 	for _, tt := range tests {

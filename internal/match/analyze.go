@@ -11,6 +11,7 @@ import (
 type analyzer struct {
 	phrases   map[string]string // "take off" -> canonical token
 	starts    map[string]bool   // the first words of phrases
+	inPhrase  map[string]bool   // every word of every phrase
 	maxPhrase int               // words in the longest phrase
 	synonyms  map[string]string // stem -> canonical token
 	cache     map[string]string // word -> token, for every word seen at build time
@@ -24,6 +25,7 @@ func newAnalyzer(groups [][]string) *analyzer {
 	a := &analyzer{
 		phrases:  make(map[string]string),
 		starts:   make(map[string]bool),
+		inPhrase: make(map[string]bool),
 		synonyms: make(map[string]string),
 		cache:    make(map[string]string),
 		stems:    make(map[string]string),
@@ -48,6 +50,7 @@ func newAnalyzer(groups [][]string) *analyzer {
 			case len(ws) > 1:
 				for _, w := range ws {
 					a.typos.add(w)
+					a.inPhrase[w] = true
 				}
 				key := strings.Join(ws, " ")
 				if _, dup := a.phrases[key]; !dup {
@@ -132,6 +135,9 @@ func (a *analyzer) query(ws []string) []qtoken {
 
 // analyze does not modify ws.
 func (a *analyzer) analyze(ws []string, correct bool) []qtoken {
+	if slices.ContainsFunc(ws, a.transparent) {
+		ws = slices.DeleteFunc(slices.Clone(ws), a.transparent)
+	}
 	var fixed []bool
 	if correct {
 		fixed = make([]bool, len(ws))
@@ -161,6 +167,14 @@ func (a *analyzer) analyze(ws []string, correct bool) []qtoken {
 	}
 	return out
 }
+
+// transparent words are dropped before phrases are looked for, so that
+// "do you only work on" still has the phrase "you work on" in it. They are
+// stopwords anyway. A word that is part of a synonym phrase ("really
+// work") is kept.
+var transparent = toSet("only just actually really also even usually exactly mostly still truly basically")
+
+func (a *analyzer) transparent(w string) bool { return transparent[w] && !a.inPhrase[w] }
 
 // stopword reports whether w carries no topic: a stopword that no synonym
 // group claims.
