@@ -73,6 +73,9 @@ Usage:
   cstbot faq check [FILE]              check an FAQ file, listing every mistake
   cstbot serve [--faq FILE]            answer on Telegram and/or Discord
   cstbot healthcheck                   exit 0 if a running serve is healthy, else 1
+  cstbot report [--since 30d] [--format text|csv|json]
+                                       what clients asked that the FAQ could not answer
+  cstbot faq test [FILE]               check that the FAQ's examples reach their entries
   cstbot version                       print the version
 
 Environment (see README.md for all of it):
@@ -99,6 +102,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.serve(ctx, rest)
 	case "healthcheck":
 		return env.healthcheck(ctx, rest)
+	case "report":
+		return env.report(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "cstbot", version)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,7 +27,7 @@ func BenchmarkServeProcess(b *testing.B) {
 	defer srv.Close()
 	for range b.N {
 		cmd := exec.Command(bin, "serve")
-		cmd.Env = []string{"TELEGRAM_TOKEN=" + testToken, "TELEGRAM_API_URL=" + srv.URL, "CSTBOT_LOG_LEVEL=error"}
+		cmd.Env = []string{"TELEGRAM_TOKEN=" + testToken, "TELEGRAM_API_URL=" + srv.URL, "CSTBOT_LOG_LEVEL=error", "CSTBOT_DATA=" + filepath.Join(b.TempDir(), "q.db")}
 		begin := time.Now()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)

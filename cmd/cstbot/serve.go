@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,6 +22,7 @@ import (
 	"cstbot/internal/faqwatch"
 	"cstbot/internal/metrics"
 	"cstbot/internal/status"
+	"cstbot/internal/store"
 	"cstbot/internal/telegram"
 )
 
@@ -51,6 +53,11 @@ type serveConfig struct {
 	tgListen, tgWebhookSecret string
 	dcToken, dcAPI, dcGuild   string
 	defaultFAQ                bool
+	data                      string // the question log; "" when off
+	retention                 time.Duration
+	adminTelegram             []int64
+	adminDiscord              []string
+	notifyChat                int64
 }
 
 // parseServe reads serve's configuration, reporting every mistake, one
@@ -67,6 +74,8 @@ func (env environment) parseServe(args []string) (serveConfig, error) {
 	fs.StringVar(&c.tgListen, "telegram-listen", env.getenv("TELEGRAM_LISTEN"), "`address` the Telegram webhook listens on (env TELEGRAM_LISTEN; default :8443)")
 	fs.StringVar(&c.dcAPI, "discord-api-url", env.getenv("DISCORD_API_URL"), "`URL` replacing https://discord.com for Discord REST calls (env DISCORD_API_URL)")
 	fs.StringVar(&c.dcGuild, "discord-guild-id", env.getenv("DISCORD_GUILD_ID"), "register Discord slash commands in this server `id` only (env DISCORD_GUILD_ID)")
+	dataFlag := fs.String("data", env.getenv("CSTBOT_DATA"), "the question log `file` (env CSTBOT_DATA; default cstbot.db beside the FAQ or here; off: no log)")
+	retention := fs.String("retention", orDefault(env.getenv("CSTBOT_RETENTION"), "90d"), "how long recorded questions are kept (env CSTBOT_RETENTION)")
 	if err := parse(fs, args); err != nil {
 		return c, err
 	}
@@ -117,6 +126,30 @@ func (env environment) parseServe(args []string) (serveConfig, error) {
 	if _, err := newLogger(nil, c.logFormat, c.logLevel, false, nil); err != nil {
 		problems = append(problems, err.Error())
 	}
+	c.data = dataPath(*dataFlag, c.faqPath)
+	if c.retention, err = parseAge(*retention); err != nil {
+		problems = append(problems, "CSTBOT_RETENTION "+err.Error())
+	}
+	for _, id := range parseIDs(env.getenv("CSTBOT_ADMIN_TELEGRAM_IDS")) {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("CSTBOT_ADMIN_TELEGRAM_IDS: %q is not a Telegram user id (a number)", id))
+		}
+		c.adminTelegram = append(c.adminTelegram, n)
+	}
+	for _, id := range parseIDs(env.getenv("CSTBOT_ADMIN_DISCORD_IDS")) {
+		if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+			problems = append(problems, fmt.Sprintf("CSTBOT_ADMIN_DISCORD_IDS: %q is not a Discord user id (a number)", id))
+		}
+		c.adminDiscord = append(c.adminDiscord, id)
+	}
+	if v := env.getenv("CSTBOT_NOTIFY_TELEGRAM_CHAT"); v != "" {
+		if c.notifyChat, err = strconv.ParseInt(v, 10, 64); err != nil {
+			problems = append(problems, fmt.Sprintf("CSTBOT_NOTIFY_TELEGRAM_CHAT %q is not a Telegram chat id (a number)", v))
+		} else if c.tgToken == "" {
+			problems = append(problems, "CSTBOT_NOTIFY_TELEGRAM_CHAT is set, but Telegram is not (TELEGRAM_TOKEN)")
+		}
+	}
 	if !c.defaultFAQ {
 		if _, err := readFAQ(c.faqPath); err != nil {
 			problems = append(problems, "FAQ: "+strings.ReplaceAll(err.Error(), "\n", "\n  "))
@@ -153,12 +186,38 @@ func (env environment) serve(ctx context.Context, args []string) error {
 	m := metrics.New()
 	m.SetEntries(len(f.Entries))
 	live := bot.NewLive(bot.New(f))
-	responder := m.Responder(live)
 	faqName := f.Source
 	if c.defaultFAQ {
 		faqName = "embedded"
 	}
 	logger.Info("cstbot starting", "version", version, "faq", faqName, "entries", len(f.Entries))
+
+	// The question log: a failure to open it is logged, and the bot
+	// answers without it.
+	var st *store.Store
+	responder := bot.Responder(live)
+	rec := &store.Recorder{Next: live}
+	if c.data != "" {
+		if st, err = store.Open(c.data, logger); err != nil {
+			logger.Error("not recording questions: the database cannot be opened; answering goes on", "err", err)
+		} else {
+			defer st.Close()
+			rec.Store = st
+			responder = rec
+			logger.Info("recording unanswered questions", "file", c.data, "retention", c.retention.String())
+		}
+	}
+	responder = m.Responder(responder)
+	rl := &reloader{path: c.faqPath, live: live, log: logger, m: m}
+	if c.defaultFAQ {
+		rl.path = ""
+	}
+	admin := func(ctx context.Context, command string) string {
+		if command == "reload" {
+			return rl.reload("/reload", nil)
+		}
+		return adminReport(ctx, st, live)
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -168,17 +227,24 @@ func (env environment) serve(ctx context.Context, args []string) error {
 		tg, err := telegram.New(telegram.Config{
 			Token: c.tgToken, APIURL: c.tgAPI, WebhookURL: c.tgWebhook, Listen: c.tgListen, WebhookSecret: c.tgWebhookSecret,
 			Logger: logger, OnRetry: m.Retry("telegram"), OnReconnect: m.Reconnect("telegram"),
+			AdminIDs: c.adminTelegram, Admin: admin,
 		}, responder)
 		if err != nil {
 			return usagef("serve: %v", err)
 		}
 		runners = append(runners, tg.Run)
 		checks = append(checks, status.Check{Name: "telegram not connected", OK: tg.Connected})
+		if c.notifyChat != 0 {
+			rec.OnUnanswered = func(platform, text string) {
+				go tg.Notify(c.notifyChat, "A question the FAQ could not answer ("+platform+"):\n\n"+text)
+			}
+		}
 	}
 	if c.dcToken != "" {
 		dc, err := discord.New(discord.Config{
 			Token: c.dcToken, APIURL: c.dcAPI, GuildID: c.dcGuild,
 			Logger: logger, OnRetry: m.Retry("discord"), OnReconnect: m.Reconnect("discord"),
+			AdminIDs: c.adminDiscord, Admin: admin,
 		}, responder)
 		if err != nil {
 			return usagef("serve: %v", err)
@@ -196,39 +262,23 @@ func (env environment) serve(ctx context.Context, args []string) error {
 		defer srv.Close()
 		logger.Info("health and metrics listening", "addr", ln.Addr().String())
 	}
-	if !c.defaultFAQ {
+	if rl.path != "" {
 		runners = append(runners, func(ctx context.Context) error {
-			env.watchFAQ(ctx, c.faqPath, logger, live, m)
+			rl.watch(ctx)
+			return nil
+		})
+	}
+	if st != nil {
+		runners = append(runners, func(ctx context.Context) error {
+			purgeLoop(ctx, st, c.retention, logger)
 			return nil
 		})
 	}
 	return runAll(ctx, runners)
 }
 
-// watchFAQ reloads the FAQ when its file changes or on SIGHUP. A valid
-// FAQ is swapped in for the next message; an invalid one is logged with
-// its lines and the previous one stays in service.
-func (env environment) watchFAQ(ctx context.Context, path string, logger *slog.Logger, live *bot.Live, m *metrics.Metrics) {
-	var mu sync.Mutex
-	load := func(trigger string, data []byte) {
-		mu.Lock()
-		defer mu.Unlock()
-		var f *faq.FAQ
-		var err error
-		if data == nil {
-			f, err = readFAQ(path)
-		} else {
-			f, err = faq.Parse(path, data)
-		}
-		if err != nil {
-			m.Reloaded(false, 0)
-			logger.Error("FAQ reload failed; still answering with the previous FAQ", "trigger", trigger, "file", path, "problems", err.Error())
-			return
-		}
-		live.Swap(bot.New(f))
-		m.Reloaded(true, len(f.Entries))
-		logger.Info("FAQ reloaded", "trigger", trigger, "file", path, "entries", len(f.Entries))
-	}
+// watch reloads the FAQ when its file changes or on SIGHUP.
+func (r *reloader) watch(ctx context.Context) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -238,13 +288,31 @@ func (env environment) watchFAQ(ctx context.Context, path string, logger *slog.L
 			case <-ctx.Done():
 				return
 			case <-hup:
-				load("SIGHUP", nil)
+				r.reload("SIGHUP", nil)
 			}
 		}
 	}()
-	if err := faqwatch.Watch(ctx, path, logger, func(data []byte) { load("file changed", data) }); err != nil {
-		logger.Warn("not watching the FAQ file; SIGHUP still reloads it", "err", err)
+	if err := faqwatch.Watch(ctx, r.path, r.log, func(data []byte) { r.reload("file changed", data) }); err != nil {
+		r.log.Warn("not watching the FAQ file; SIGHUP still reloads it", "err", err)
 		<-ctx.Done()
+	}
+}
+
+// purgeLoop deletes what is older than the retention, now and hourly.
+func purgeLoop(ctx context.Context, st *store.Store, retention time.Duration, log *slog.Logger) {
+	for {
+		n, err := st.Purge(ctx, time.Now().Add(-retention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("purging old records failed", "err", err)
+		case n > 0:
+			log.Info("purged old records", "rows", n, "older than", retention.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
 	}
 }
 

@@ -31,6 +31,9 @@ func TestServeConfigErrors(t *testing.T) {
 		{"bad HTTP address", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_HTTP_ADDR": "8080"}, nil, []string{`CSTBOT_HTTP_ADDR "8080" is not an address`}},
 		{"bad listen address", map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_LISTEN": "localhost"}, nil, []string{`TELEGRAM_LISTEN "localhost" is not an address`}},
 		{"unreadable FAQ", map[string]string{"TELEGRAM_TOKEN": testToken}, []string{"--faq", "testdata/missing.yaml"}, []string{"FAQ: read FAQ", "missing.yaml"}},
+		{"bad admin ids", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_ADMIN_TELEGRAM_IDS": "12,@inna", "CSTBOT_ADMIN_DISCORD_IDS": "x"}, nil, []string{`CSTBOT_ADMIN_TELEGRAM_IDS: "@inna" is not`, `CSTBOT_ADMIN_DISCORD_IDS: "x" is not`}},
+		{"bad retention", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_RETENTION": "ninety days"}, nil, []string{"CSTBOT_RETENTION"}},
+		{"notify without telegram", map[string]string{"DISCORD_TOKEN": "MTAxMjM0NTY3ODkwMTIzNDU2Nw.GfakeX.fake-token-for-tests-only_abcdefghijklmnop", "CSTBOT_NOTIFY_TELEGRAM_CHAT": "5"}, nil, []string{"CSTBOT_NOTIFY_TELEGRAM_CHAT is set, but Telegram is not"}},
 		{"bad log format", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_LOG_FORMAT": "xml"}, nil, []string{"log format"}},
 		{"several at once", map[string]string{"TELEGRAM_TOKEN": "x", "DISCORD_TOKEN": "y", "CSTBOT_HTTP_ADDR": "nope"}, nil, []string{"TELEGRAM_TOKEN does not", "DISCORD_TOKEN does not", "CSTBOT_HTTP_ADDR"}},
 		{"malformed token", map[string]string{"TELEGRAM_TOKEN": "hunter2-is-not-a-token"}, nil, []string{"TELEGRAM_TOKEN does not look like a Telegram bot token"}},
@@ -85,7 +88,7 @@ func TestServeTelegram(t *testing.T) {
 	dir := t.TempDir()
 	tokenFile := filepath.Join(dir, "token")
 	os.WriteFile(tokenFile, []byte(testToken+"\n"), 0o600)
-	env := map[string]string{"TELEGRAM_TOKEN_FILE": tokenFile, "TELEGRAM_API_URL": srv.URL, "CSTBOT_LOG_LEVEL": "debug"}
+	env := map[string]string{"TELEGRAM_TOKEN_FILE": tokenFile, "TELEGRAM_API_URL": srv.URL, "CSTBOT_LOG_LEVEL": "debug", "CSTBOT_DATA": filepath.Join(dir, "q.db")}
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs lockedBuffer
 	done := make(chan error, 1)
@@ -128,7 +131,7 @@ func TestServeBoth(t *testing.T) {
 	defer tg.Close()
 	dc := discordtest.New(discordToken)
 	defer dc.Close()
-	env := map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_API_URL": tg.URL, "DISCORD_TOKEN": discordToken, "DISCORD_API_URL": dc.URL}
+	env := map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_API_URL": tg.URL, "DISCORD_TOKEN": discordToken, "DISCORD_API_URL": dc.URL, "CSTBOT_DATA": "off"}
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs lockedBuffer
 	done := make(chan error, 1)

@@ -24,7 +24,16 @@ type Message struct {
 	// EntryID is set when the client tapped a topic or a suggestion: the
 	// reply is that entry's answer (or a fallback if it no longer exists).
 	EntryID string
+	// Feedback is FeedbackUp or FeedbackDown when the client rated the
+	// answer EntryID ("was this helpful?"); the reply thanks them.
+	Feedback string
 }
+
+// The ratings a Message's Feedback may carry.
+const (
+	FeedbackUp   = "up"
+	FeedbackDown = "down"
+)
 
 // The commands a Message may carry.
 const (
@@ -59,6 +68,7 @@ type Suggestion struct {
 type Reply struct {
 	Kind        Kind         `json:"kind"`
 	ID          string       `json:"id"`              // the entry, for KindAnswer
+	Guess       string       `json:"guess,omitempty"` // for KindFallback: the nearest entry, not good enough
 	Score       float64      `json:"score"`           // the match's confidence, 0..1
 	Title       string       `json:"title,omitempty"` // the entry's question, for KindAnswer
 	Body        string       `json:"body"`            // the reply without contact details and notice
@@ -116,6 +126,10 @@ func New(f *faq.FAQ) *Bot {
 // FAQ returns the FAQ the bot answers from.
 func (b *Bot) FAQ() *faq.FAQ { return b.faq }
 
+// Index returns the bot's search index, for tools that read questions the
+// way the bot does (the report's grouping).
+func (b *Bot) Index() *match.Index { return b.index }
+
 // Topics lists every entry's question, in FAQ order.
 func (b *Bot) Topics() []Suggestion { return b.topics }
 
@@ -150,6 +164,8 @@ func (b *Bot) Respond(ctx context.Context, m Message) Reply {
 		text = strings.ToValidUTF8(text, " ")
 	}
 	switch {
+	case m.Feedback != "":
+		return b.finish(Reply{Kind: KindThanks, ID: m.EntryID, Body: "Thank you for your feedback! It helps " + b.faq.Contact.Name + " improve these answers.", Contact: b.contact()})
 	case m.EntryID != "":
 		if r, ok := b.Answer(m.EntryID); ok {
 			return r
@@ -232,11 +248,12 @@ func (b *Bot) match(ws []string) Reply {
 	if len(sugg) < 2 {
 		sugg = b.popular(sugg)
 	}
-	var score float64
+	r := b.fallback(0, sugg)
 	if len(results) > 0 {
-		score = results[0].Score
+		r.Score = round(results[0].Score)
+		r.Guess = b.faq.Entries[results[0].Key].ID
 	}
-	return b.fallback(score, sugg)
+	return r
 }
 
 // aboutSomeoneElse reports whether the message asks about a group of

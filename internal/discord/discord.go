@@ -50,6 +50,11 @@ type Config struct {
 	// OnRetry and OnReconnect, when set, are called for each REST call
 	// tried again and each gateway connection restored (metrics).
 	OnRetry, OnReconnect func()
+
+	// AdminIDs are the Discord user ids that may use /report and /reload,
+	// which Admin answers; anyone else gets a short "not available".
+	AdminIDs []string
+	Admin    func(ctx context.Context, command string) string
 }
 
 // Adapter is a Discord bot. Run it once.

@@ -517,3 +517,63 @@ func TestFrameWatcher(t *testing.T) {
 		t.Errorf("close codes seen: %v, want [4014]", codes)
 	}
 }
+
+func TestFeedbackClick(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil, nil, nil)
+	h.ready(t)
+	h.srv.DM(ann, "how long is a session")
+	sent, err := h.srv.Wait("/channels/dm-"+ann.ID+"/messages", 1, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, b := range buttons(sent[0].Body) {
+		ids = append(ids, fmt.Sprint(b["custom_id"]))
+	}
+	if strings.Join(ids, " ") != "fb:up:session-length fb:down:session-length" {
+		t.Fatalf("answer buttons %v, want 👍/👎", ids)
+	}
+	h.srv.Click(ann, "fb:up:session-length")
+	resps, err := h.srv.Wait("/callback", 1, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := resps[0].Body
+	data, _ := body["data"].(map[string]any)
+	comps, hasComps := data["components"].([]any)
+	if body["type"] != float64(7) || !hasComps || len(comps) != 0 || !strings.Contains(fmt.Sprint(data["content"]), "Thank you") {
+		t.Errorf("feedback response %v, want an update with the buttons removed and thanks", body)
+	}
+	if es, _ := data["embeds"].([]any); len(es) != 1 {
+		t.Errorf("the rated answer lost its embed: %v", data["embeds"])
+	}
+}
+
+func TestAdminSlashCommands(t *testing.T) {
+	t.Parallel()
+	admin := discordtest.User{ID: "555", Name: "inna"}
+	h := start(t, nil, func(c *Config) {
+		c.AdminIDs = []string{admin.ID}
+		c.Admin = func(ctx context.Context, command string) string { return "THE REPORT for " + command }
+	}, nil)
+	h.ready(t)
+	cmds, _ := h.srv.Requests("/commands")[0].Body[""].([]any)
+	if len(cmds) != 5 {
+		t.Errorf("%d commands registered, want /report and /reload too", len(cmds))
+	}
+	h.srv.Command(ann, "report", nil)
+	resps, err := h.srv.Wait("/callback", 1, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := fmt.Sprint(resps[0].Body["data"]); strings.Contains(c, "THE REPORT") || !strings.Contains(c, "not available") {
+		t.Errorf("a non-admin's /report got %s", c)
+	}
+	h.srv.Command(admin, "reload", nil)
+	resps, _ = h.srv.Wait("/callback", 2, 5*time.Second)
+	data := resps[1].Body["data"].(map[string]any)
+	if !strings.Contains(fmt.Sprint(data["content"]), "THE REPORT for reload") || data["flags"] != float64(64) {
+		t.Errorf("the admin's /reload got %v", data)
+	}
+}

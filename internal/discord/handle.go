@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -12,8 +13,12 @@ import (
 	"cstbot/internal/limit"
 )
 
-// customIDPrefix starts the custom id of a button that answers an entry.
-const customIDPrefix = "faq:"
+// Button custom ids: customIDPrefix+id answers an entry;
+// feedbackPrefix+"up:"+id or feedbackPrefix+"down:"+id rates its answer.
+const (
+	customIDPrefix = "faq:"
+	feedbackPrefix = "fb:"
+)
 
 // maxChoices is the most autocomplete choices Discord accepts.
 const maxChoices = 25
@@ -103,8 +108,16 @@ func (a *Adapter) onInteraction(s *discordgo.Session, i *discordgo.InteractionCr
 		var m bot.Message
 		switch i.Type {
 		case discordgo.InteractionApplicationCommand:
+			if name := i.ApplicationCommandData().Name; name == "report" || name == "reload" {
+				a.adminCommand(i.Interaction, user.ID, name)
+				return
+			}
 			m = a.commandMessage(i.ApplicationCommandData())
 		case discordgo.InteractionMessageComponent:
+			if rating, ok := strings.CutPrefix(i.MessageComponentData().CustomID, feedbackPrefix); ok {
+				a.feedback(i.Interaction, rating)
+				return
+			}
 			id, ok := strings.CutPrefix(i.MessageComponentData().CustomID, customIDPrefix)
 			if !ok {
 				a.respond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
@@ -134,6 +147,48 @@ func (a *Adapter) onInteraction(s *discordgo.Session, i *discordgo.InteractionCr
 			}
 		}
 	})
+}
+
+// feedback records a 👍 or 👎 and updates the rated message: the buttons
+// go, so that it cannot be rated twice, and a thank-you takes their place.
+func (a *Adapter) feedback(i *discordgo.Interaction, rating string) {
+	up, id, ok := strings.Cut(rating, ":")
+	if !ok || (up != bot.FeedbackUp && up != bot.FeedbackDown) {
+		return
+	}
+	reply := a.r.Respond(a.stopCtx, bot.Message{Platform: "discord", Feedback: up, EntryID: id})
+	a.log.Info("discord: feedback", "id", id, "rating", up)
+	data := &discordgo.InteractionResponseData{Content: reply.Body, Components: []discordgo.MessageComponent{}, AllowedMentions: noPings()}
+	if i.Message != nil {
+		data.Embeds = i.Message.Embeds
+	}
+	a.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data})
+}
+
+// adminCommand answers /report and /reload for the configured admins only,
+// privately; anyone else is told, privately, that it is not available.
+func (a *Adapter) adminCommand(i *discordgo.Interaction, userID, name string) {
+	text := "This command is not available."
+	if slices.Contains(a.cfg.AdminIDs, userID) && a.cfg.Admin != nil {
+		a.log.Info("discord: admin command", "command", name)
+		text = a.cfg.Admin(a.stopCtx, name)
+	}
+	fence := "`" + "``"
+	parts := split(text, maxContent-10)
+	for k := range parts {
+		parts[k] = fence + "\n" + parts[k] + "\n" + fence
+	}
+	err := a.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: parts[0], Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noPings()}})
+	if err != nil {
+		return
+	}
+	for _, p := range parts[1:] {
+		a.retry(func() error {
+			_, err := a.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{Content: p, Flags: discordgo.MessageFlagsEphemeral})
+			return err
+		})
+	}
 }
 
 // commandMessage turns /ask, /faq and /contact into a message for the core.
@@ -198,6 +253,12 @@ func (a *Adapter) registerCommands() {
 			{Type: discordgo.ApplicationCommandOptionString, Name: "topic", Description: "Start typing to search the questions", Required: true, Autocomplete: true},
 		}},
 		{Name: "contact", Description: "How to reach the therapist"},
+	}
+	if len(a.cfg.AdminIDs) > 0 {
+		adminsOnly := int64(0) // hidden from members; the ids are checked anyway
+		cmds = append(cmds,
+			&discordgo.ApplicationCommand{Name: "report", Description: "For the therapist: what clients asked that the FAQ could not answer", DefaultMemberPermissions: &adminsOnly},
+			&discordgo.ApplicationCommand{Name: "reload", Description: "For the therapist: reload the FAQ file now", DefaultMemberPermissions: &adminsOnly})
 	}
 	err := a.retry(func() error {
 		_, err := a.s.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, cmds)

@@ -70,6 +70,12 @@ func components(r bot.Reply) []discordgo.MessageComponent {
 			discordgo.Button{Label: truncate(s.Question, maxLabel), Style: discordgo.SecondaryButton, CustomID: customIDPrefix + s.ID},
 		}})
 	}
+	if r.Kind == bot.KindAnswer && r.ID != "" { // was this helpful?
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "Helpful", Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: feedbackPrefix + bot.FeedbackUp + ":" + r.ID},
+			discordgo.Button{Label: "Not helpful", Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: feedbackPrefix + bot.FeedbackDown + ":" + r.ID},
+		}})
+	}
 	if r.Contact != nil && r.Contact.Website != "" {
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.Button{Label: "Website", Style: discordgo.LinkButton, URL: r.Contact.Website},

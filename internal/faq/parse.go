@@ -19,6 +19,7 @@ const (
 	MaxAnswer   = 1500 // characters in an answer
 	MaxQuestion = 200  // characters in a question or an "also" line
 	MaxEntries  = 5000
+	MaxID       = 48 // an id rides in button data, which Telegram limits to 64 bytes
 	MaxFileSize = 4 << 20
 )
 
@@ -295,6 +296,8 @@ func (p *parser) entry(num int, n *yaml.Node) (Entry, bool) {
 			case !ok:
 			case s == "":
 				p.add(v.Line, "%s: id is empty", name)
+			case len(s) > MaxID:
+				p.add(v.Line, "%s: id is %d characters; the most is %d", name, len(s), MaxID)
 			case !idPattern.MatchString(s):
 				p.add(v.Line, "%s: id may only have lowercase letters, digits and single dashes between them, like \"session-length\"", name)
 			default:

@@ -231,3 +231,23 @@ func dedupe(toks []string) []string {
 	}
 	return out
 }
+
+// Weight is a token's weight in the index: its IDF, or the weight of an
+// unknown word. Rare and unknown tokens weigh most.
+func (ix *Index) Weight(tok string) float64 {
+	if w, ok := ix.idf[tok]; ok {
+		return w
+	}
+	return ix.unknown
+}
+
+// QueryTokens returns the distinct tokens of a message, typo-corrected, as
+// Search reads them.
+func (ix *Index) QueryTokens(text string) []string {
+	q := ix.an.query(words(text))
+	out := make([]string, len(q))
+	for i, t := range q {
+		out[i] = t.tok
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"unicode/utf16"
 
@@ -12,8 +13,12 @@ import (
 	"cstbot/internal/bot"
 )
 
-// callbackPrefix starts the data of a button that answers an FAQ entry.
-const callbackPrefix = "faq:"
+// Button data: a tap on callbackPrefix+id answers an entry; on
+// feedbackPrefix+"up:"+id or feedbackPrefix+"down:"+id rates its answer.
+const (
+	callbackPrefix = "faq:"
+	feedbackPrefix = "fb:"
+)
 
 // route sends an update to the dispatcher under its chat (or, for inline
 // queries, its user), or drops what the bot does not handle.
@@ -84,6 +89,13 @@ func (a *Adapter) onMessage(ctx context.Context, m *tele.Message) {
 	switch {
 	case command != "" && !forUs:
 		return // "/start@otherbot"
+	case command == "report" || command == "reload":
+		if m.Sender == nil || !slices.Contains(a.cfg.AdminIDs, m.Sender.ID) || a.cfg.Admin == nil {
+			return // not for clients: ignored, as if it did not exist
+		}
+		a.log.Info("telegram: admin command", "command", command)
+		a.sendPre(m.Chat, a.cfg.Admin(ctx, command))
+		return
 	case command != "":
 		msg.Text = arg
 		switch command {
@@ -116,6 +128,10 @@ func (a *Adapter) onMessage(ctx context.Context, m *tele.Message) {
 }
 
 func (a *Adapter) onCallback(ctx context.Context, cb *tele.Callback) {
+	if rating, ok := strings.CutPrefix(cb.Data, feedbackPrefix); ok {
+		a.onFeedback(ctx, cb, rating)
+		return
+	}
 	id, ok := strings.CutPrefix(cb.Data, callbackPrefix)
 	if !ok || cb.Message == nil || cb.Message.Chat == nil {
 		a.answerCallback(cb, "Sorry, that button no longer works. Please ask your question again.")
@@ -125,6 +141,34 @@ func (a *Adapter) onCallback(ctx context.Context, cb *tele.Callback) {
 	reply := a.r.Respond(ctx, bot.Message{Platform: "telegram", EntryID: id})
 	a.log.Info("telegram: reply to a tap", "kind", reply.Kind, "id", reply.ID)
 	a.sendReply(cb.Message.Chat, reply, nil)
+}
+
+// onFeedback records a 👍 or 👎, thanks the client, and removes the
+// buttons so that the answer cannot be rated twice.
+func (a *Adapter) onFeedback(ctx context.Context, cb *tele.Callback, rating string) {
+	up, id, ok := strings.Cut(rating, ":")
+	if !ok || (up != bot.FeedbackUp && up != bot.FeedbackDown) {
+		a.answerCallback(cb, "Sorry, that button no longer works.")
+		return
+	}
+	reply := a.r.Respond(ctx, bot.Message{Platform: "telegram", Feedback: up, EntryID: id})
+	a.log.Info("telegram: feedback", "id", id, "rating", up)
+	a.answerCallback(cb, reply.Body)
+	if cb.Message != nil {
+		err := a.retry(func() error { _, err := a.tb.EditReplyMarkup(cb.Message, nil); return err })
+		if err != nil {
+			a.log.Warn("telegram: removing the feedback buttons failed", "err", err)
+		}
+	}
+}
+
+// sendPre sends text as preformatted (the report's columns line up).
+func (a *Adapter) sendPre(chat *tele.Chat, text string) {
+	for _, c := range split(escape(text), maxMessage-20) {
+		if a.sendText(chat, "<pre>"+c+"</pre>", &tele.SendOptions{ParseMode: tele.ModeHTML}) != nil {
+			return
+		}
+	}
 }
 
 // answerCallback answers a button tap, as every tap must be, or the

@@ -133,6 +133,12 @@ func keyboard(r bot.Reply) *tele.ReplyMarkup {
 	for _, s := range r.Suggestions {
 		rows = append(rows, []tele.InlineButton{{Text: buttonText(s.Question), Data: callbackPrefix + s.ID}})
 	}
+	if r.Kind == bot.KindAnswer && r.ID != "" { // was this helpful?
+		rows = append(rows, []tele.InlineButton{
+			{Text: "👍 Helpful", Data: feedbackPrefix + bot.FeedbackUp + ":" + r.ID},
+			{Text: "👎 Not helpful", Data: feedbackPrefix + bot.FeedbackDown + ":" + r.ID},
+		})
+	}
 	if r.Contact != nil && r.Contact.Website != "" && r.Kind != bot.KindUrgent {
 		rows = append(rows, []tele.InlineButton{{Text: "Website", URL: r.Contact.Website}})
 	}

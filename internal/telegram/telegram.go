@@ -53,6 +53,11 @@ type Config struct {
 	// OnRetry and OnReconnect, when set, are called for each Bot API call
 	// tried again and each time polling recovers after failures (metrics).
 	OnRetry, OnReconnect func()
+
+	// AdminIDs are the Telegram user ids that may use /report and
+	// /reload, which Admin answers; for everyone else they are ignored.
+	AdminIDs []int64
+	Admin    func(ctx context.Context, command string) string
 }
 
 // Adapter is a Telegram bot. Run it once.
@@ -135,6 +140,20 @@ func ValidToken(s string) bool {
 		}
 	}
 	return true
+}
+
+// Notify sends a plain-text message to a chat (the therapist's, for
+// unanswered questions), waiting out 429s like any reply.
+func (a *Adapter) Notify(chatID int64, text string) error {
+	if a.tb == nil {
+		return errors.New("telegram: not running")
+	}
+	for _, c := range split(escape(text), maxMessage) {
+		if err := a.sendText(&tele.Chat{ID: chatID}, c, &tele.SendOptions{ParseMode: tele.ModeHTML, DisableWebPagePreview: true}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Connected reports whether the last exchange with the Bot API succeeded.

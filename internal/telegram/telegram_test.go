@@ -512,3 +512,94 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestFeedbackButtons(t *testing.T) {
+	var mu sync.Mutex
+	var rated []bot.Message
+	b := shippedBot(t)
+	r := bot.ResponderFunc(func(ctx context.Context, m bot.Message) bot.Reply {
+		if m.Feedback != "" {
+			mu.Lock()
+			rated = append(rated, m)
+			mu.Unlock()
+		}
+		return b.Respond(ctx, m)
+	})
+	h := start(t, r, nil)
+	h.srv.Text(ann, "do i have to undress")
+	answer := waitSent(t, h.srv, ann.ID, 1)[0]
+	rows := buttons(t, answer)
+	if len(rows) == 0 || len(rows[len(rows)-1]) != 2 || rows[len(rows)-1][1]["callback_data"] != "fb:down:clothing" {
+		t.Fatalf("answer buttons %v, want 👍/👎", rows)
+	}
+	h.srv.Tap(ann, "fb:down:clothing")
+	if _, err := h.srv.WaitCalls("editMessageReplyMarkup", 1, 5*time.Second); err != nil {
+		t.Fatal("the buttons were not removed:", err)
+	}
+	cb := h.srv.Calls("answerCallbackQuery")
+	if len(cb) != 1 || !strings.Contains(cb[0].String("text"), "Thank you") {
+		t.Errorf("the tap was not acknowledged: %+v", cb)
+	}
+	edit := h.srv.Calls("editMessageReplyMarkup")[0]
+	if edit.String("reply_markup") != "{}" {
+		t.Errorf("reply_markup after the tap = %q, want none", edit.String("reply_markup"))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(rated) != 1 || rated[0].Feedback != bot.FeedbackDown || rated[0].EntryID != "clothing" {
+		t.Errorf("rated %+v", rated)
+	}
+	// Fallbacks and greetings have no rating buttons.
+	h.srv.Text(ann, "hi")
+	greet := waitSent(t, h.srv, ann.ID, 2)[1]
+	for _, row := range buttons(t, greet) {
+		for _, b := range row {
+			if strings.HasPrefix(b["callback_data"], "fb:") {
+				t.Errorf("a greeting has rating buttons")
+			}
+		}
+	}
+}
+
+func TestAdminCommands(t *testing.T) {
+	bob := telegramtest.User{ID: 31337, FirstName: "Bob"}
+	var asked []string
+	var mu sync.Mutex
+	h := start(t, nil, func(c *Config) {
+		c.AdminIDs = []int64{ann.ID}
+		c.Admin = func(ctx context.Context, command string) string {
+			mu.Lock()
+			defer mu.Unlock()
+			asked = append(asked, command)
+			return "REPORT <for> " + command
+		}
+	})
+	h.srv.Command(bob, "/report")
+	h.srv.Command(bob, "/reload")
+	h.srv.Command(ann, "/report")
+	h.srv.Command(ann, "/reload")
+	sent := waitSent(t, h.srv, ann.ID, 2)
+	if !strings.Contains(sent[0].String("text"), "<pre>REPORT &lt;for&gt; report</pre>") || !strings.Contains(sent[1].String("text"), "reload") {
+		t.Errorf("admin replies: %q, %q", sent[0].String("text"), sent[1].String("text"))
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := len(h.srv.Sent(bob.ID)); n != 0 {
+		t.Errorf("a non-admin got %d replies to /report and /reload, want none", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(asked, ",") != "report,reload" {
+		t.Errorf("Admin called for %v", asked)
+	}
+}
+
+func TestNotify(t *testing.T) {
+	h := start(t, nil, nil)
+	if err := h.a.Notify(-1000777, "A question <the FAQ> could not answer: price?"); err != nil {
+		t.Fatal(err)
+	}
+	sent := waitSent(t, h.srv, -1000777, 1)
+	if !strings.Contains(sent[0].String("text"), "&lt;the FAQ&gt;") {
+		t.Errorf("notify text %q", sent[0].String("text"))
+	}
+}

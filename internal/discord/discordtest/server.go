@@ -246,9 +246,18 @@ func (s *Server) Autocomplete(u User, command, option, value string) string {
 		"options": []any{map[string]any{"name": option, "type": 3, "value": value, "focused": true}}})
 }
 
-// Click dispatches a button click with customID.
+// Click dispatches a button click with customID, on a message of the bot's.
 func (s *Server) Click(u User, customID string) string {
-	return s.Interaction(u, 3, map[string]any{"custom_id": customID, "component_type": 2})
+	id := s.id()
+	s.Dispatch("INTERACTION_CREATE", map[string]any{
+		"id": id, "application_id": ApplicationID, "type": 3, "data": map[string]any{"custom_id": customID, "component_type": 2},
+		"guild_id": "guild-1", "channel_id": "chan-1", "token": "itoken-" + id, "version": 1,
+		"member": map[string]any{"user": u.json(), "roles": []any{}},
+		"message": map[string]any{"id": "msg-" + id, "channel_id": "chan-1", "content": "",
+			"embeds": []any{map[string]any{"title": "An answer", "description": "…"}},
+			"author": map[string]any{"id": BotID, "username": BotName, "bot": true}},
+	}, id)
+	return id
 }
 
 // Dispatch sends an op 0 event to the connected bot; id, if not empty,
@@ -443,6 +452,9 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 			"author": map[string]any{"id": BotID, "username": BotName, "bot": true}, "timestamp": time.Now().Format(time.RFC3339)})
 	case strings.HasPrefix(path, "/interactions/") && strings.HasSuffix(path, "/callback"):
 		w.WriteHeader(http.StatusNoContent)
+	case strings.HasPrefix(path, "/webhooks/") && r.Method == http.MethodPost: // interaction follow-ups
+		writeJSON(w, 200, map[string]any{"id": s.id(), "channel_id": "chan-1", "content": body["content"],
+			"author": map[string]any{"id": BotID, "username": BotName, "bot": true}, "timestamp": time.Now().Format(time.RFC3339)})
 	case strings.Contains(path, "/commands") && r.Method == http.MethodPut:
 		cmds, _ := body[""].([]any)
 		out := make([]any, 0, len(cmds)) // new maps: body is recorded, and read by tests

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cstbot/internal/store"
+	"cstbot/internal/telegram/telegramtest"
+)
+
+// serveWith runs serve against a fake Telegram with extra environment.
+func serveWith(t *testing.T, extra map[string]string) (*telegramtest.Server, *lockedBuffer) {
+	t.Helper()
+	srv := telegramtest.New(testToken)
+	t.Cleanup(srv.Close)
+	env := map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_API_URL": srv.URL}
+	for k, v := range extra {
+		env[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	if _, err := srv.WaitCalls("getUpdates", 1, 10*time.Second); err != nil {
+		t.Fatal(err, logs.String())
+	}
+	return srv, logs
+}
+
+func TestServeRecordsAndReports(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "q.db")
+	admin := telegramtest.User{ID: 1001, FirstName: "Inna"}
+	client := telegramtest.User{ID: 2002, FirstName: "Client"}
+	srv, _ := serveWith(t, map[string]string{
+		"CSTBOT_DATA": data, "CSTBOT_ADMIN_TELEGRAM_IDS": "1001, 42", "CSTBOT_NOTIFY_TELEGRAM_CHAT": "-500",
+	})
+	for _, q := range []string{"how much does a session cost?", "price?", "what do you charge", "do you take insurance"} {
+		ask(t, srv, client, q)
+	}
+	// The therapist hears of each unanswered question, its text only.
+	notes, err := srv.WaitSent(-500, 4, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(notes[1].String("text"), "price?") || strings.Contains(notes[1].String("text"), "Client") || strings.Contains(notes[1].String("text"), "2002") {
+		t.Errorf("notice %q", notes[1].String("text"))
+	}
+	// A client's /report is ignored; the admin's is answered.
+	srv.Command(client, "/report")
+	srv.Command(admin, "/report")
+	sent, err := srv.WaitSent(admin.ID, 1, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := sent[0].String("text")
+	if !strings.Contains(text, "QUESTIONS THE FAQ COULD NOT ANSWER") || !strings.Contains(text, "3×") {
+		t.Errorf("admin /report = %q", text)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := len(srv.Sent(client.ID)); n != 4 {
+		t.Errorf("the client got %d messages, want the 4 answers and nothing for /report", n)
+	}
+
+	// 'cstbot report' reads the same file while serve has it open.
+	var out strings.Builder
+	err = run(context.Background(), []string{"report", "--data", data, "--format", "json"}, func(string) string { return "" }, nil, &out, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Unanswered int
+		Groups     []struct {
+			Topic    string
+			Count    int
+			Examples []string
+		}
+	}
+	if err := json.Unmarshal([]byte(out.String()), &rep); err != nil {
+		t.Fatalf("report --format json: %v\n%s", err, out.String())
+	}
+	if rep.Unanswered != 4 || rep.Groups[0].Topic != "price" || rep.Groups[0].Count != 3 {
+		t.Errorf("report %+v", rep)
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "q.db")
+	st, err := store.Open(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	st.RecordQuestion(store.Question{At: now.Add(-2 * time.Hour), Platform: "discord", Text: "can I bring my dog", Kind: "fallback"})
+	st.RecordQuestion(store.Question{At: now.Add(-40 * 24 * time.Hour), Platform: "discord", Text: "an old one", Kind: "fallback"})
+	st.RecordServed(store.Served{At: now, EntryID: "clothing", Platform: "telegram"})
+	st.RecordFeedback(store.Feedback{At: now, EntryID: "clothing", Up: false})
+	st.Close()
+	env := map[string]string{"CSTBOT_DATA": data}
+	out, errOut, code := runCLI(t, env, "", "report")
+	if code != 0 || !strings.Contains(out, `"can I bring my dog"`) || strings.Contains(out, "an old one") || !strings.Contains(out, "clothing") {
+		t.Errorf("report: exit %d %q\n%s", code, errOut, out)
+	}
+	out, _, _ = runCLI(t, env, "", "report", "--since", "60d", "--format", "csv")
+	if !strings.Contains(out, "an old one") || !strings.HasPrefix(out, "section,") {
+		t.Errorf("report --since 60d --format csv:\n%s", out)
+	}
+	for _, args := range [][]string{{"report", "--since", "forever"}, {"report", "--format", "pdf"}} {
+		if _, _, code := runCLI(t, env, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	if _, errOut, code := runCLI(t, map[string]string{"CSTBOT_DATA": filepath.Join(t.TempDir(), "none.db")}, "", "report"); code != 1 || errOut == "" {
+		t.Errorf("report on a missing database: exit %d %q", code, errOut)
+	}
+}
+
+func TestServeWithUnwritableData(t *testing.T) {
+	srv, logs := serveWith(t, map[string]string{"CSTBOT_DATA": "/proc/cstbot-cannot-be-here/q.db"})
+	if got := ask(t, srv, telegramtest.User{ID: 77, FirstName: "X"}, "do I undress?"); !strings.Contains(got, "fully clothed") {
+		t.Errorf("reply %q", got)
+	}
+	if !strings.Contains(logs.String(), "not recording questions") {
+		t.Errorf("the unopenable database was not logged:\n%s", logs.String())
+	}
+}
