@@ -23,7 +23,7 @@ var allowedUpdates = []string{"message", "callback_query", "inline_query"}
 // and logged once per run of failures, not once per try.
 func (a *Adapter) poll(ctx context.Context) {
 	// A webhook left over from an earlier run would make getUpdates fail.
-	if _, err := a.tb.Raw("deleteWebhook", map[string]any{"drop_pending_updates": false}); err != nil && ctx.Err() == nil {
+	if err := a.tb.RemoveWebhook(false); err != nil && ctx.Err() == nil {
 		a.log.Warn("telegram: deleteWebhook failed", "err", a.redact(err))
 	}
 	backoff := newBackoff(a.cfg.MaxBackoff)
@@ -70,11 +70,14 @@ func (a *Adapter) poll(ctx context.Context) {
 	}
 }
 
+// getUpdates asks for updates from offset, waiting up to wait for one.
+// The parameters are strings, as telebot's own poller sends them.
 func (a *Adapter) getUpdates(offset int, wait time.Duration) ([]tele.Update, error) {
-	data, err := a.tb.Raw("getUpdates", map[string]any{
-		"offset":          offset,
-		"timeout":         int(wait / time.Second),
-		"allowed_updates": allowedUpdates,
+	allowed, _ := json.Marshal(allowedUpdates)
+	data, err := a.tb.Raw("getUpdates", map[string]string{
+		"offset":          strconv.Itoa(offset),
+		"timeout":         strconv.Itoa(int(wait / time.Second)),
+		"allowed_updates": string(allowed),
 	})
 	if err != nil {
 		return nil, err

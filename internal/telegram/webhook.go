@@ -34,8 +34,9 @@ func (a *Adapter) serveWebhook(ctx context.Context) error {
 
 	backoff := newBackoff(a.cfg.MaxBackoff)
 	for ctx.Err() == nil {
-		_, err := a.tb.Raw("setWebhook", map[string]any{
-			"url": a.cfg.WebhookURL, "secret_token": a.cfg.WebhookSecret, "allowed_updates": allowedUpdates,
+		err := a.tb.SetWebhook(&tele.Webhook{
+			AllowedUpdates: allowedUpdates, SecretToken: a.cfg.WebhookSecret,
+			Endpoint: &tele.WebhookEndpoint{PublicURL: a.cfg.WebhookURL},
 		})
 		if err == nil {
 			a.connected.Store(true)
