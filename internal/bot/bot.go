@@ -217,7 +217,7 @@ const (
 	minScore        = 0.40
 	minMargin       = 0.005
 	sureScore       = 0.60
-	minCoverage     = 0.20 // of the message's weight the entry must explain
+	minCoverage     = 0.10 // of the message's weight the entry must explain
 	suggestMinScore = 0.08
 	unmatchedWeight = 0.90 // match.Config.Unmatched
 	unknownWeight   = 1.30 // match.Config.Unknown

@@ -259,7 +259,7 @@ var urgentRules = []urgentRule{
 		`vomit|throw(?:ing|s)? up|threw up|puk|nause|confus|disorient|pupil|drows|sleepy|unconscious|pass(?:ed|ing)? out|black(?:ed)? out|seizure|can not (?:wake|remember|see)|slurr|bleeding`),
 	// Seizures, overdose, bleeding, breathing, unconsciousness, anaphylaxis.
 	rule(emergency, `(?:having|had|has|in) a (?:seizure|fit)|seizing|convuls`),
-	rule(emergency, `overdos|took too many (?:pills|tablets)|swallowed (?:pills|bleach|poison)|poisoned`),
+	rule(emergency, `overdos|(?:took|taken|swallowed|ate) (?:too many|a lot of|all (?:my|the|of my)|a (?:whole|full|entire) (?:bottle|pack|packet|box) of|the (?:whole|entire) (?:bottle|pack|packet|box) of) (?:pills|tablets|meds|medication|medicine|sleeping pills|painkillers|pain killers)|swallowed (?:pills|bleach|poison)|poisoned`),
 	rule(emergency, `(?:bleeding|blood) (?:heavily|a lot|badly|everywhere|will not stop|wo not stop|is not stopping)|(?:heavy|severe|lots of|so much) (?:bleeding|blood)|can not stop (?:the )?bleeding|bleeding out`),
 	rule(emergency, `(?:not|stopped|is not|isn t) breathing|can not breathe|(?:hard|struggling|trouble|difficulty) (?:to )?breath|choking`),
 	rule(emergency, `unconscious|unresponsive|will not wake up|can not wake (?:him|her|them) up|passed out`),

@@ -126,6 +126,8 @@ var shorthand = map[string][]string{
 	"cant": {"can", "not"}, "wont": {"will", "not"}, "isnt": {"is", "not"},
 	"arent": {"are", "not"}, "wasnt": {"was", "not"}, "havent": {"have", "not"},
 	"shouldnt": {"should", "not"}, "wouldnt": {"would", "not"}, "couldnt": {"could", "not"},
+	"hasnt": {"has", "not"}, "hadnt": {"had", "not"}, "werent": {"were", "not"}, "aint": {"is", "not"},
+	"youve": {"you", "have"}, "theyre": {"they", "are"}, "itll": {"it", "will"}, "whens": {"when", "is"},
 	"im": {"i", "am"}, "ive": {"i", "have"}, "youre": {"you", "are"},
 	"whats": {"what", "is"}, "wheres": {"where", "is"}, "hows": {"how", "is"},
 	"whos": {"who", "is"}, "thats": {"that", "is"}, "theres": {"there", "is"},

@@ -15,7 +15,8 @@ just maybe kind sort bit lot get got go going gonna wanna want know tell say sai
 thing things stuff something anything one someone anyone guess wondering wonder
 question questions ask asking curious hear heard thinking think mean
 never done ever even good great nice whole general okay sure right much
-take takes taking took exactly exact specifically precisely`)
+take takes taking took exactly exact specifically precisely
+somehow somewhat kinda sorta lol haha tbh btw anyways`)
 
 func toSet(s string) map[string]bool {
 	m := make(map[string]bool)
