@@ -56,8 +56,13 @@ func TestServeRecordsAndReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(notes[1].String("text"), "price?") || strings.Contains(notes[1].String("text"), "Client") || strings.Contains(notes[1].String("text"), "2002") {
-		t.Errorf("notice %q", notes[1].String("text"))
+	var all []string // sent as they come: in any order
+	for _, n := range notes {
+		all = append(all, n.String("text"))
+	}
+	joined := strings.Join(all, "\n---\n")
+	if !strings.Contains(joined, "\n\nprice?") || strings.Contains(joined, "Client") || strings.Contains(joined, "2002") {
+		t.Errorf("notices:\n%s", joined)
 	}
 	// A client's /report is ignored; the admin's is answered.
 	srv.Command(client, "/report")

@@ -289,13 +289,12 @@ func groupIndex(groups [][]string) map[string]string {
 	return m
 }
 
-// wordSet is the set of words of texts, each also recorded under its
-// special group's word, so that an entry about "kids" covers "children".
+// wordSet is the set of special groups whose words texts use: an entry
+// that speaks of "kids" covers a question about "children".
 func wordSet(texts ...string) map[string]bool {
 	set := make(map[string]bool)
 	for _, t := range texts {
 		for _, w := range match.Words(t) {
-			set[w] = true
 			if g, ok := specialGroups[w]; ok {
 				set[g] = true
 			}

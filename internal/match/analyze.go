@@ -75,8 +75,8 @@ func (a *analyzer) canonical(member string) string {
 }
 
 // learn records the words of a doc, for the cache and typo correction.
-func (a *analyzer) learn(text string) {
-	for _, w := range words(text) {
+func (a *analyzer) learn(ws []string) {
+	for _, w := range ws {
 		if a.stopword(w) {
 			continue
 		}
@@ -114,6 +114,16 @@ type qtoken struct {
 // tokens returns text's tokens in order, repeats included.
 func (a *analyzer) tokens(text string, correct bool) []string {
 	q := a.analyze(words(text), correct)
+	out := make([]string, len(q))
+	for i, t := range q {
+		out[i] = t.tok
+	}
+	return out
+}
+
+// tokenize is tokens for words already split, without typo correction.
+func (a *analyzer) tokenize(ws []string) []string {
+	q := a.analyze(ws, false)
 	out := make([]string, len(q))
 	for i, t := range q {
 		out[i] = t.tok

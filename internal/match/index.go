@@ -94,13 +94,15 @@ func New(docs []Doc, cfg Config) *Index {
 	}
 	// Teach the analyzer every word of every doc first, so that typo
 	// correction of one doc's words can land on another doc's.
-	for _, d := range docs {
-		an.learn(d.Text)
+	docWords := make([][]string, len(docs))
+	for i, d := range docs {
+		docWords[i] = words(d.Text)
+		an.learn(docWords[i])
 	}
 	df := make(map[string]map[int]bool) // token -> keys containing it
 	keys := make(map[int]bool)
-	for _, d := range docs {
-		toks := dedupe(an.tokens(d.Text, false))
+	for j, d := range docs {
+		toks := dedupe(an.tokenize(docWords[j]))
 		i := len(ix.docs)
 		ix.docs = append(ix.docs, indexedDoc{key: d.Key, tokens: toks})
 		keys[d.Key] = true
