@@ -18,6 +18,7 @@ func TestDependencyDirection(t *testing.T) {
 		"internal/match":    nil,
 		"internal/faq":      nil,
 		"internal/limit":    nil,
+		"internal/backoff":  nil,
 		"internal/status":   nil,
 		"internal/faqwatch": nil,
 		"internal/bot":      {"internal/faq", "internal/match"},
@@ -25,8 +26,8 @@ func TestDependencyDirection(t *testing.T) {
 		"internal/metrics":  core,
 		"internal/report":   append([]string{"internal/store"}, core...),
 		"internal/console":  core,
-		"internal/telegram": append([]string{"internal/limit"}, core...),
-		"internal/discord":  append([]string{"internal/limit"}, core...),
+		"internal/telegram": append([]string{"internal/limit", "internal/backoff"}, core...),
+		"internal/discord":  append([]string{"internal/limit", "internal/backoff"}, core...),
 	}
 	entries, err := os.ReadDir("../../internal")
 	if err != nil {

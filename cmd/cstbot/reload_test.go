@@ -21,31 +21,9 @@ import (
 // and the logs, and stops serve at the end of the test.
 func servedBot(t *testing.T, faqPath string) (*telegramtest.Server, string, *lockedBuffer) {
 	t.Helper()
-	srv := telegramtest.New(testToken)
-	t.Cleanup(srv.Close)
 	addr := freeAddr(t)
-	env := map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_API_URL": srv.URL, "CSTBOT_FAQ": faqPath, "CSTBOT_HTTP_ADDR": addr}
-	ctx, cancel := context.WithCancel(context.Background())
-	logs := &lockedBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(8 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-	if _, err := srv.WaitCalls("getUpdates", 1, 10*time.Second); err != nil {
-		t.Fatal(err, logs.String())
-	}
-	waitFor(t, "the FAQ watch", func() bool { return strings.Contains(logs.String(), "health and metrics listening") })
+	srv, logs := serveWith(t, map[string]string{"CSTBOT_FAQ": faqPath, "CSTBOT_HTTP_ADDR": addr})
+	waitFor(t, "the health server", func() bool { return strings.Contains(logs.String(), "health and metrics listening") })
 	time.Sleep(100 * time.Millisecond) // let the directory watch start
 	return srv, addr, logs
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
+	"cstbot/internal/backoff"
 	"cstbot/internal/bot"
 	"cstbot/internal/limit"
 )
@@ -207,7 +208,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 func (a *Adapter) open(ctx context.Context) error {
 	a.reconnectMu.Lock()
 	defer a.reconnectMu.Unlock()
-	wait := time.Second
+	wait := backoff.New(a.cfg.MaxBackoff)
 	for attempt := 1; ; attempt++ {
 		err := a.s.Open()
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
@@ -226,10 +227,9 @@ func (a *Adapter) open(ctx context.Context) error {
 		if attempt == 1 || attempt%10 == 0 {
 			a.log.Warn("discord: cannot connect to the gateway; retrying", "err", a.redact(err), "attempt", attempt)
 		}
-		if !sleep(ctx, wait) || a.stopping.Load() {
+		if !wait.Sleep(ctx) || a.stopping.Load() {
 			return nil
 		}
-		wait = min(2*wait, a.cfg.MaxBackoff)
 	}
 }
 
@@ -317,18 +317,6 @@ func (a *Adapter) redact(err error) error {
 		return err
 	}
 	return errors.New(strings.ReplaceAll(err.Error(), a.cfg.Token, "<token>"))
-}
-
-// sleep waits d or until ctx is done, and reports whether it waited.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // rewriteTransport sends requests for discord.com to apiURL instead.

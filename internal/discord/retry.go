@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"cstbot/internal/backoff"
 )
 
 // maxTries bounds the tries of one REST call.
@@ -16,7 +18,7 @@ const maxTries = 4
 // MaxRetryAfter (discordgo's own retry has no bound, so it is off); a 5xx
 // or a dropped connection backs off briefly. The error is redacted.
 func (a *Adapter) retry(f func() error) error {
-	wait := 250 * time.Millisecond
+	waits := backoff.New(4 * time.Second)
 	var err error
 	for try := 1; try <= maxTries; try++ {
 		if err = f(); err == nil {
@@ -32,7 +34,7 @@ func (a *Adapter) retry(f func() error) error {
 			}
 			a.log.Info("discord: rate limited; waiting", "for", d)
 			a.cfg.OnRetry()
-			if !sleep(a.stopCtx, d) {
+			if !backoff.Sleep(a.stopCtx, d) {
 				return a.redact(err)
 			}
 			continue
@@ -43,10 +45,9 @@ func (a *Adapter) retry(f func() error) error {
 			break
 		}
 		a.cfg.OnRetry()
-		if !sleep(a.stopCtx, wait) {
+		if !waits.Sleep(a.stopCtx) {
 			break
 		}
-		wait *= 2
 	}
 	return a.redact(err)
 }

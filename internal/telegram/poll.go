@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	tele "gopkg.in/telebot.v3"
+
+	"cstbot/internal/backoff"
 )
 
 // allowedUpdates are the update kinds the bot handles.
@@ -26,17 +27,17 @@ func (a *Adapter) poll(ctx context.Context) {
 	if err := a.tb.RemoveWebhook(false); err != nil && ctx.Err() == nil {
 		a.log.Warn("telegram: deleteWebhook failed", "err", a.redact(err))
 	}
-	backoff := newBackoff(a.cfg.MaxBackoff)
+	wait := backoff.New(a.cfg.MaxBackoff)
 	offset, failures := 0, 0
 	for ctx.Err() == nil {
 		// After a failure, a poll that returns at once confirms the
 		// connection is back, rather than a long poll that would leave
 		// the bot reported as disconnected for PollTimeout.
-		wait := a.cfg.PollTimeout
+		timeout := a.cfg.PollTimeout
 		if failures > 0 {
-			wait = 0
+			timeout = 0
 		}
-		updates, err := a.getUpdates(offset, wait)
+		updates, err := a.getUpdates(offset, timeout)
 		if ctx.Err() != nil {
 			return
 		}
@@ -46,12 +47,12 @@ func (a *Adapter) poll(ctx context.Context) {
 				a.log.Warn("telegram: polling failed; retrying with backoff", "err", a.redact(err))
 			}
 			a.connected.Store(false)
-			wait := backoff.next()
+			d := wait.Next()
 			var flood tele.FloodError
 			if errors.As(err, &flood) {
-				wait = min(time.Duration(flood.RetryAfter)*time.Second, a.cfg.MaxRetryAfter)
+				d = min(time.Duration(flood.RetryAfter)*time.Second, a.cfg.MaxRetryAfter)
 			}
-			if !sleep(ctx, wait) {
+			if !backoff.Sleep(ctx, d) {
 				return
 			}
 			continue
@@ -61,7 +62,7 @@ func (a *Adapter) poll(ctx context.Context) {
 			a.cfg.OnReconnect()
 		}
 		failures = 0
-		backoff.reset()
+		wait.Reset()
 		a.connected.Store(true)
 		for _, u := range updates {
 			offset = max(offset, u.ID+1)
@@ -126,39 +127,6 @@ func permanent(err error) bool {
 		return code >= 400 && code < 500 && code != 429
 	}
 	return false
-}
-
-// backoff is capped exponential backoff with jitter: 0.5 s, 1 s, 2 s, …
-type backoff struct {
-	cur, max time.Duration
-}
-
-const firstBackoff = 500 * time.Millisecond
-
-func newBackoff(max time.Duration) *backoff { return &backoff{cur: firstBackoff, max: max} }
-
-func (b *backoff) peek() time.Duration { return b.cur }
-
-func (b *backoff) next() time.Duration {
-	d := b.cur
-	b.cur = min(2*b.cur, b.max)
-	return d/2 + rand.N(d/2+1) // jitter, so restarted bots do not poll in step
-}
-
-func (b *backoff) reset() { b.cur = firstBackoff }
-
-func (b *backoff) sleep(ctx context.Context) bool { return sleep(ctx, b.next()) }
-
-// sleep waits d or until ctx is done, and reports whether it waited.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // pollCanceller cancels a getUpdates request in flight when ctx is done,

@@ -6,6 +6,7 @@ import (
 
 	tele "gopkg.in/telebot.v3"
 
+	"cstbot/internal/backoff"
 	"cstbot/internal/bot"
 )
 
@@ -51,7 +52,7 @@ func (a *Adapter) sendText(chat *tele.Chat, text string, opts *tele.SendOptions)
 // never retries) waits the RetryAfter Telegram asks for; other transient
 // failures (5xx, dropped connections) back off. The error is redacted.
 func (a *Adapter) retry(f func() error) error {
-	backoff := newBackoff(8 * time.Second)
+	waits := backoff.New(8 * time.Second)
 	var err error
 	for try := 1; try <= maxSendTries; try++ {
 		if err = f(); err == nil {
@@ -60,7 +61,7 @@ func (a *Adapter) retry(f func() error) error {
 		if permanent(err) || try == maxSendTries {
 			break
 		}
-		wait := backoff.next()
+		wait := waits.Next()
 		var flood tele.FloodError
 		if errors.As(err, &flood) {
 			wait = max(time.Duration(flood.RetryAfter)*time.Second, 100*time.Millisecond)
@@ -70,7 +71,7 @@ func (a *Adapter) retry(f func() error) error {
 		}
 		a.log.Info("telegram: retrying a Bot API call", "err", a.redact(err), "in", wait)
 		a.cfg.OnRetry()
-		if !sleep(a.hardStop, wait) {
+		if !backoff.Sleep(a.hardStop, wait) {
 			break
 		}
 	}

@@ -22,6 +22,7 @@ import (
 
 	tele "gopkg.in/telebot.v3"
 
+	"cstbot/internal/backoff"
 	"cstbot/internal/bot"
 )
 
@@ -212,7 +213,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 // connect asks getMe who the bot is, retrying with backoff while the Bot
 // API cannot be reached; a refused token is an error.
 func (a *Adapter) connect(ctx context.Context) error {
-	backoff := newBackoff(a.cfg.MaxBackoff)
+	wait := backoff.New(a.cfg.MaxBackoff)
 	for {
 		data, err := a.tb.Raw("getMe", map[string]string{})
 		if err == nil {
@@ -234,8 +235,8 @@ func (a *Adapter) connect(ctx context.Context) error {
 		if permanent(err) {
 			return a.redact(fmt.Errorf("telegram: the Bot API refused the token (check TELEGRAM_TOKEN): %w", err))
 		}
-		a.log.Warn("telegram: cannot reach the Bot API; retrying", "err", a.redact(err), "in", backoff.peek())
-		if !backoff.sleep(ctx) {
+		a.log.Warn("telegram: cannot reach the Bot API; retrying", "err", a.redact(err), "in", wait.Peek())
+		if !wait.Sleep(ctx) {
 			return nil
 		}
 	}

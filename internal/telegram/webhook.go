@@ -13,6 +13,8 @@ import (
 	"time"
 
 	tele "gopkg.in/telebot.v3"
+
+	"cstbot/internal/backoff"
 )
 
 // deriveSecret makes a webhook secret from the token when none is given:
@@ -32,7 +34,7 @@ func (a *Adapter) serveWebhook(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	backoff := newBackoff(a.cfg.MaxBackoff)
+	wait := backoff.New(a.cfg.MaxBackoff)
 	for ctx.Err() == nil {
 		err := a.tb.SetWebhook(&tele.Webhook{
 			AllowedUpdates: allowedUpdates, SecretToken: a.cfg.WebhookSecret,
@@ -48,7 +50,7 @@ func (a *Adapter) serveWebhook(ctx context.Context) error {
 			return a.redact(fmt.Errorf("telegram: setWebhook: %w", err))
 		}
 		a.log.Warn("telegram: setWebhook failed; retrying", "err", a.redact(err))
-		backoff.sleep(ctx)
+		wait.Sleep(ctx)
 	}
 	select {
 	case <-ctx.Done():
