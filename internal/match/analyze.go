@@ -152,6 +152,17 @@ func (a *analyzer) analyze(ws []string, correct bool) []qtoken {
 	if correct {
 		fixed = make([]bool, len(ws))
 		for i, w := range ws {
+			if len(w) < minTypoLen && len(w) >= 3 && !a.stopword(w) && !a.knows(w) {
+				// A short word the FAQ does not know, one letter from a
+				// stopword ("hav", "teh"), or its letters swapped
+				// ("waht"), is that stopword. Four-letter words only by
+				// a swap: "life" is not "like".
+				if sw, ok := stopwordTypos.correct(w); ok && (len(w) == 3 || sameLetters(w, sw)) {
+					ws = slices.Clone(ws)
+					ws[i] = sw
+				}
+				continue
+			}
 			if len(w) < minTypoLen || len(w) > maxTypoLen || a.stopword(w) || a.knows(w) {
 				continue
 			}
@@ -192,9 +203,17 @@ func (a *analyzer) stopword(w string) bool {
 	return stopwords[w] && !a.members[w]
 }
 
+// sameLetters reports whether a and b are anagrams.
+func sameLetters(a, b string) bool {
+	x, y := []byte(a), []byte(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return string(x) == string(y)
+}
+
 // knows reports whether w, or a word of the same stem, was seen at build time.
 func (a *analyzer) knows(w string) bool {
-	if _, ok := a.cache[w]; ok {
+	if _, ok := a.cache[w]; ok || a.inPhrase[w] || a.members[w] {
 		return true
 	}
 	return a.known[a.token(w)]

@@ -188,3 +188,24 @@ func TestRank(t *testing.T) {
 		}
 	}
 }
+
+func TestStopwordTypos(t *testing.T) {
+	ix := testIndex()
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"do i hav to undres", []string{"undress"}},       // "hav" is "have"
+		{"waht is a session", []string{"session"}},        // "waht" is "what"
+		{"the meaning of life", []string{"mean", "life"}}, // "life" is not "like"
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tok := range ix.QueryTokens(tt.q) {
+			got = append(got, tok)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("QueryTokens(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}

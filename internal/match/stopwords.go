@@ -33,3 +33,14 @@ func toSet(s string) map[string]bool {
 	}
 	return m
 }
+
+// stopwordTypos finds the stopword a short misspelt word stands for.
+var stopwordTypos = func() *typoIndex {
+	ix := newTypoIndex()
+	for w := range stopwords {
+		if len(w) >= 2 {
+			ix.addAny(w)
+		}
+	}
+	return ix
+}()

@@ -24,7 +24,15 @@ func newTypoIndex() *typoIndex {
 }
 
 func (ix *typoIndex) add(w string) {
-	if len(w) < minTypoLen-1 || ix.seen[w] || stopwords[w] {
+	if len(w) < minTypoLen-1 || stopwords[w] {
+		return
+	}
+	ix.addAny(w)
+}
+
+// addAny adds w whatever it is.
+func (ix *typoIndex) addAny(w string) {
+	if ix.seen[w] {
 		return
 	}
 	ix.seen[w] = true
