@@ -161,21 +161,15 @@ func (env environment) faqCheck(args []string, check bool) error {
 	var ferr *faq.Error
 	switch {
 	case errors.As(err, &ferr):
-		for _, p := range ferr.Problems {
-			fmt.Fprintln(env.stderr, p)
-		}
 		n := len(ferr.Problems)
-		fmt.Fprintf(env.stderr, "%d problem%s found; the bot keeps using the last good version until they are fixed.\n", n, plural(n))
+		env.problems(ferr.Problems, fmt.Sprintf("%d problem%s found; the bot keeps using the last good version until they are fixed.", n, plural(n)))
 		return silentError{code: 1}
 	case err != nil:
 		return err
 	}
 	if problems := bot.SelfTest(f); len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintln(env.stderr, p)
-		}
 		n := len(problems)
-		fmt.Fprintf(env.stderr, "%d problem%s found by the self-test: the bot would answer these questions with the wrong entry.\n", n, plural(n))
+		env.problems(problems, fmt.Sprintf("%d problem%s found by the self-test: the bot would answer these questions with the wrong entry.", n, plural(n)))
 		return silentError{code: 1}
 	}
 	examples := 0
@@ -188,6 +182,22 @@ func (env environment) faqCheck(args []string, check bool) error {
 		fmt.Fprintf(env.stdout, "%s: ok, all %d examples reach their entries and no entry shadows another\n", f.Source, examples)
 	}
 	return nil
+}
+
+// problems prints an FAQ's problems, one a line, and a summary: on
+// standard output, the check's report; and on standard error too when the
+// two are not the same terminal, so that a script reading either sees them.
+func (env environment) problems(ps []faq.Problem, summary string) {
+	outs := []io.Writer{env.stdout}
+	if !(isTerminal(env.stdout) && isTerminal(env.stderr)) {
+		outs = append(outs, env.stderr)
+	}
+	for _, w := range outs {
+		for _, p := range ps {
+			fmt.Fprintln(w, p)
+		}
+		fmt.Fprintln(w, summary)
+	}
 }
 
 func plural(n int) string {

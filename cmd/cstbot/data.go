@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -166,6 +167,9 @@ func (env environment) report(ctx context.Context, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("report: no question log at %s yet: serve has not recorded anything there (is CSTBOT_DATA right?)", path)
 	}
 	st, err := store.OpenReadOnly(path)
 	if err != nil {

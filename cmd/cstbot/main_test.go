@@ -69,16 +69,19 @@ func TestFAQFlagAndEnv(t *testing.T) {
 
 func TestFAQCheck(t *testing.T) {
 	out, _, code := runCLI(t, nil, "", "faq", "check")
-	if code != 0 || !strings.Contains(out, "faq.yaml: ok, 20 entries") {
+	if code != 0 || !strings.HasPrefix(out, "faq.yaml: ok, 20 entries") {
 		t.Errorf("embedded: exit %d, %q", code, out)
 	}
 	out, _, code = runCLI(t, nil, "", "faq", "check", "testdata/small.yaml")
 	if code != 0 || strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "testdata/small.yaml: ok, 1 entries") {
 		t.Errorf("valid: exit %d, %q", code, out)
 	}
-	_, errOut, code := runCLI(t, nil, "", "faq", "check", "testdata/broken.yaml")
+	out, errOut, code := runCLI(t, nil, "", "faq", "check", "testdata/broken.yaml")
 	if code != 1 {
 		t.Errorf("broken: exit %d, want 1", code)
+	}
+	if !strings.Contains(out, "testdata/broken.yaml:5: entry \"clothing\": question is empty") {
+		t.Errorf("the problems are not on standard output:\n%s", out)
 	}
 	for _, want := range []string{
 		"testdata/broken.yaml:1: contact: needs an email or a phone",
