@@ -20,7 +20,7 @@ func intentOf(ws []string, text string) Kind {
 	}
 	var greet, thank, help, other int
 	for i := 0; i < len(ws); i++ {
-		w := ws[i]
+		w := collapseRepeats(ws[i]) // "heyyy", "thankss"
 		if i+1 < len(ws) && greetingPairs[w+" "+ws[i+1]] {
 			greet++
 			i++
@@ -51,6 +51,19 @@ func intentOf(ws []string, text string) Kind {
 	return ""
 }
 
+// collapseRepeats shortens runs of a repeated last letter: "heyyy" is
+// "hey", "hii" is "hi". Words that end in a double letter by right
+// ("well", "hello") are in the word lists as they are, and checked first.
+func collapseRepeats(w string) string {
+	if greetingWords[w] || thanksWords[w] || helpWords[w] || fillerWords[w] {
+		return w
+	}
+	for len(w) > 2 && w[len(w)-1] == w[len(w)-2] {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
 // emojiIntent reads a message of emoji alone.
 func emojiIntent(text string) Kind {
 	switch {
@@ -66,11 +79,12 @@ var (
 	greetingWords = toSet("hi hii hiii hello helo hallo hey heya hiya howdy yo greetings morning afternoon evening gm sup hola bonjour")
 	greetingPairs = toSet2("good morning", "good afternoon", "good evening", "good day", "what up", "how are", "whats up", "nice to", "meet you")
 	thanksWords   = toSet("thanks thank thankyou thanx thx ty appreciate appreciated cheers grateful bye goodbye great perfect awesome cool excellent wonderful lovely helpful helped brilliant fantastic amazing sweet ok okay alright k noted understood gotcha")
-	helpWords     = toSet("help helps helping assist menu commands command options topics topic faq faqs list questions ask answer do know start cover covered")
+	helpWords     = toSet("help helps helping assist menu commands command options topics topic faq faqs list questions ask answer do know start cover covered tell")
 	fillerWords   = toSet(`a an the i me my you your u it this that is are am was be can could would will
 		what which so much very many lot lots of for to all and ok okay oh ah well just really
 		there inna bot everyone everybody guys folks again too kind super that s got it
-		need some please pls any good nice here how things type kinds sort about else`)
+		need some please pls any good nice here how things type kinds sort about else
+		with other stuff mate buddy dude friend bunch ton tons million again quick`)
 )
 
 func toSet(s string) map[string]bool {
