@@ -79,12 +79,12 @@ var (
 	greetingWords = toSet("hi hii hiii hello helo hallo hey heya hiya howdy yo greetings morning afternoon evening gm sup hola bonjour")
 	greetingPairs = toSet2("good morning", "good afternoon", "good evening", "good day", "what up", "how are", "whats up", "nice to", "meet you")
 	thanksWords   = toSet("thanks thank thankyou thanx thx ty appreciate appreciated cheers grateful bye goodbye great perfect awesome cool excellent wonderful lovely helpful helped brilliant fantastic amazing sweet ok okay alright k noted understood gotcha")
-	helpWords     = toSet("help helps helping assist menu commands command options topics topic faq faqs list questions ask answer do know start cover covered tell")
+	helpWords     = toSet("help helps helping assist menu commands command options topics topic faq faqs list questions ask answer do know start cover covered else")
 	fillerWords   = toSet(`a an the i me my you your u it this that is are am was be can could would will
 		what which so much very many lot lots of for to all and ok okay oh ah well just really
 		there inna bot everyone everybody guys folks again too kind super that s got it
-		need some please pls any good nice here how things type kinds sort about else
-		with other stuff mate buddy dude friend bunch ton tons million again quick`)
+		need some please pls any good nice here how things type kinds sort about
+		with tell other stuff mate buddy dude friend bunch ton tons million again quick`)
 )
 
 func toSet(s string) map[string]bool {
