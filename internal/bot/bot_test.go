@@ -279,3 +279,30 @@ entries:
 		}
 	}
 }
+
+func TestUrgentWordings(t *testing.T) {
+	b := shippedBot(t)
+	urgent := []string{
+		"I'm going to kill myself tonight", "i feel like ending it all", "thinking about suicide", "I cut myself again",
+		"my mom's face is drooping on one side", "my husband suddenly can't speak and his arm is weak",
+		"I have crushing pain in my chest", "she's unconscious and not responding", "he can't breathe",
+		"there's blood everywhere and it won't stop", "my daughter is having a seizure", "my son swallowed a bunch of pills",
+		"I hit my head really hard and my pupils look different sizes", "worst headache of my life came on suddenly",
+		"nobody would miss me if i was gone",
+	}
+	for _, text := range urgent {
+		if r := b.Respond(context.Background(), Message{Text: text}); r.Kind != KindUrgent {
+			t.Errorf("Respond(%q) = %s %q, want urgent", text, r.Kind, r.ID)
+		}
+	}
+	notUrgent := []string{
+		"I had a head injury years ago, can cst help?", "I had a stroke last year, can cst help my recovery",
+		"I took my pills this morning, can I still come", "my neck hurts after the session, is that normal?",
+		"can it help with depression",
+	}
+	for _, text := range notUrgent {
+		if r := b.Respond(context.Background(), Message{Text: text}); r.Kind == KindUrgent {
+			t.Errorf("Respond(%q) is urgent; it is not an emergency", text)
+		}
+	}
+}

@@ -261,7 +261,7 @@ func prefixes(re *syntax.Regexp) (lits []string, whole, ok bool) {
 // missed one.
 var urgentRules = []urgentRule{
 	// Suicide and self-harm.
-	rule(crisis, `suicid|kill(?:ing)? (?:my ?self|me)\b|ending (?:my|it)|(?:thinking|thoughts) (?:about|of) (?:dying|death|ending)|end (?:my|it) ?(?:own )?(?:life|all)\b|end it all|take my (?:own )?life|(?:want|wanna|going|ready) to die\b|better off dead|no reason to (?:live|go on)|(?:harm|hurt|cut|cutting|harming|hurting) my ?self|self ?harm|not want to (?:live|be alive|wake up|be here)|can not go on`),
+	rule(crisis, `suicid|kill(?:ing)? (?:my ?self|me)\b|ending (?:my|it)|(?:thinking|thoughts) (?:about|of) (?:dying|death|ending)|end (?:my|it) ?(?:own )?(?:life|all)\b|end it all|take my (?:own )?life|(?:want|wanna|going|ready) to die\b|better off dead|no reason to (?:live|go on)|(?:harm|hurt|cut|cutting|harming|hurting) my ?self|self ?harm|not want to (?:live|be alive|wake up|be here)|can not go on|(?:nobody|no one) would (?:miss|care about) me|better off without me|wish i (?:was|were) (?:dead|gone|never born)|no (?:point|reason) (?:in )?living|want to disappear forever`),
 	// Heart.
 	rule(emergency, `chest (?:pain|hurts?|hurting|is hurting|tight|tightness|pressure|feels (?:tight|heavy))|(?:pain|pressure|tightness) in my chest|heart attack|cardiac arrest`),
 	// Stroke signs.
@@ -273,7 +273,7 @@ var urgentRules = []urgentRule{
 		`vomit|throw(?:ing|s)? up|threw up|puk|nause|confus|disorient|pupil|drows|sleepy|unconscious|pass(?:ed|ing)? out|black(?:ed)? out|seizure|can not (?:wake|remember|see)|slurr|bleeding`),
 	// Seizures, overdose, bleeding, breathing, unconsciousness, anaphylaxis.
 	rule(emergency, `(?:having|had|has|in) a (?:seizure|fit)|seizing|convuls`),
-	rule(emergency, `overdos|(?:took|taken|swallowed|ate) (?:too many|a lot of|all (?:my|the|of my)|a (?:whole|full|entire) (?:bottle|pack|packet|box) of|the (?:whole|entire) (?:bottle|pack|packet|box) of) (?:pills|tablets|meds|medication|medicine|sleeping pills|painkillers|pain killers)|swallowed (?:pills|bleach|poison)|poisoned`),
+	rule(emergency, `overdos|(?:took|taken|swallowed|ate) (?:too many|a lot of|lots of|a bunch of|a handful of|a ton of|all (?:of )?(?:my|the|her|his|their)|(?:a|the|an) (?:whole|full|entire) (?:bottle|pack|packet|box) of|\d+) (?:\w+ )?(?:pills|tablets|meds|medication|medicine|painkillers|pain killers)|swallowed (?:pills|bleach|poison)|poisoned`),
 	rule(emergency, `(?:bleeding|blood) (?:heavily|a lot|badly|everywhere|will not stop|wo not stop|is not stopping)|(?:heavy|severe|lots of|so much) (?:bleeding|blood)|can not stop (?:the )?bleeding|bleeding out`),
 	rule(emergency, `(?:not|stopped|is not|isn t) breathing|can not breathe|(?:hard|struggling|trouble|difficulty) (?:to )?breath|choking`),
 	rule(emergency, `unconscious|unresponsive|will not wake up|can not wake (?:him|her|them) up|passed out`),
