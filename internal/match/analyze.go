@@ -157,9 +157,12 @@ func (a *analyzer) analyze(ws []string, correct bool) []qtoken {
 				// stopword ("hav", "teh"), or its letters swapped
 				// ("waht"), is that stopword. Four-letter words only by
 				// a swap: "life" is not "like".
-				if sw, ok := stopwordTypos.correct(w); ok && (len(w) == 3 || sameLetters(w, sw)) {
-					ws = slices.Clone(ws)
-					ws[i] = sw
+				for _, sw := range stopwordTypos.near(w) {
+					if len(w) == 3 || sameLetters(w, sw) {
+						ws = slices.Clone(ws)
+						ws[i] = sw
+						break
+					}
 				}
 				continue
 			}

@@ -1,5 +1,10 @@
 package match
 
+import (
+	"maps"
+	"slices"
+)
+
 // stopwords carry no topic on their own. Question words that do (who, where,
 // when, why) are deliberately absent, and so is "not".
 var stopwords = toSet(`a about above after again against all am an and any are as at
@@ -37,7 +42,7 @@ func toSet(s string) map[string]bool {
 // stopwordTypos finds the stopword a short misspelt word stands for.
 var stopwordTypos = func() *typoIndex {
 	ix := newTypoIndex()
-	for w := range stopwords {
+	for _, w := range slices.Sorted(maps.Keys(stopwords)) { // sorted: ties break the same way every run
 		if len(w) >= 2 {
 			ix.addAny(w)
 		}

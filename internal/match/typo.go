@@ -79,6 +79,24 @@ func (ix *typoIndex) correct(w string) (string, bool) {
 	return ix.words[best], true
 }
 
+// near returns the known words one edit from w, in the order added.
+func (ix *typoIndex) near(w string) []string {
+	var idx []int
+	for _, d := range deletions(w) {
+		for _, i := range ix.deletes[d] {
+			if ix.words[i][0] == w[0] && !slices.Contains(idx, i) && osa(w, ix.words[i], 1) <= 1 {
+				idx = append(idx, i)
+			}
+		}
+	}
+	slices.Sort(idx)
+	out := make([]string, len(idx))
+	for k, i := range idx {
+		out[k] = ix.words[i]
+	}
+	return out
+}
+
 // deletions returns w and every string made by deleting one byte of it.
 // Working on bytes keeps it simple; the words it sees are folded to ASCII
 // in practice, and other scripts just correct less.
