@@ -1,0 +1,117 @@
+package faq
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// syntax reports a YAML syntax error with its line and a hint.
+var lineInMsg = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+
+func (p *parser) syntax(err error, data []byte) {
+	msg := err.Error()
+	line := 0
+	if m := lineInMsg.FindStringSubmatch(msg); m != nil {
+		fmt.Sscan(m[1], &line)
+		msg = msg[len(m[0]):]
+	}
+	if line == 0 {
+		line = lineOfTab(data)
+	}
+	hint := ""
+	switch {
+	case strings.Contains(msg, "found character that cannot start any token") && lineOfTab(data) > 0:
+		line = lineOfTab(data)
+		hint = "; use spaces, not tabs, for indentation"
+	case strings.Contains(msg, "mapping values are not allowed"):
+		hint = "; if the text has \": \" in it, put the whole text in double quotes"
+	case strings.Contains(msg, "did not find expected key"), strings.Contains(msg, "did not find expected '-' indicator"):
+		hint = "; check the indentation of this line and the one before"
+	case strings.Contains(msg, "found unexpected end of stream"), strings.Contains(msg, "found unexpected end"):
+		hint = "; a quote is probably not closed"
+	}
+	p.add(line, "YAML syntax error: %s%s", msg, hint)
+}
+
+// secondDocLine finds the "---" that starts a second document.
+func secondDocLine(data []byte) int {
+	content := false
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		t := bytes.TrimSpace(l)
+		switch {
+		case bytes.HasPrefix(t, []byte("---")) && content:
+			return i + 1
+		case len(t) > 0 && t[0] != '#' && !bytes.HasPrefix(t, []byte("---")):
+			content = true
+		}
+	}
+	return 0
+}
+
+func lineOfTab(data []byte) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		trimmed := bytes.TrimLeft(l, " ")
+		if len(trimmed) > 0 && trimmed[0] == '\t' {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func lineOfInvalidUTF8(data []byte) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if !utf8.Valid(l) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func validEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.ContainsAny(s, " \t<>") && !strings.HasSuffix(s, ".")
+}
+
+func countDigits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// closest returns the known name nearest to s, if it is a plausible typo.
+func closest(s string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(s), k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
