@@ -233,7 +233,7 @@ func (b *Bot) match(ws []string) Reply {
 		if len(results) > 1 {
 			second = results[1].Score
 		}
-		if top.Coverage >= minCoverage && top.Score >= minScore && (top.Score >= sureScore || top.Score-second >= minMargin) &&
+		if top.Topical && top.Coverage >= minCoverage && top.Score >= minScore && (top.Score >= sureScore || top.Score-second >= minMargin) &&
 			!b.aboutSomeoneElse(ws, top.Key) {
 			return b.answer(top.Key, top.Score)
 		}

@@ -153,12 +153,13 @@ func (a *analyzer) analyze(ws []string, correct bool) []qtoken {
 		fixed = make([]bool, len(ws))
 		for i, w := range ws {
 			if len(w) < minTypoLen && len(w) >= 3 && !a.stopword(w) && !a.knows(w) {
-				// A short word the FAQ does not know, one letter from a
-				// stopword ("hav", "teh"), or its letters swapped
-				// ("waht"), is that stopword. Four-letter words only by
-				// a swap: "life" is not "like".
+				// A short word the FAQ does not know that is a stopword
+				// with a letter dropped ("hav", "wht") or two swapped
+				// ("teh", "waht") is that stopword.
 				for _, sw := range stopwordTypos.near(w) {
-					if len(w) == 3 || sameLetters(w, sw) {
+					// A dropped or swapped letter, not a wrong one: "buy"
+					// is a word, not "but".
+					if len(sw) == len(w)+1 || sameLetters(w, sw) {
 						ws = slices.Clone(ws)
 						ws[i] = sw
 						break

@@ -51,7 +51,16 @@ type Result struct {
 	Matched float64
 	// Coverage is the share of the message's weight the doc explains, 0..1.
 	Coverage float64
+	// Topical is false when all the key shares with the message are
+	// question words (who, where, when, why) while the message has other
+	// words: "who won the game" shares only "who" with "who is the
+	// therapist". "Who are you?" is all question word, and topical.
+	Topical bool
 }
+
+// questionWords are the tokens of question words that are not stopwords:
+// they tell what kind of answer is wanted, not what it is about.
+var questionWords = map[string]bool{"who": true, "where": true, "when": true, "whi": true}
 
 // Index scores messages against a fixed set of docs. It is immutable after
 // New and safe for concurrent use.
@@ -174,6 +183,8 @@ func (ix *Index) SearchWords(ws []string) []Result {
 	shared := make(map[int]float64)
 	keyShared := make(map[int]float64)
 	keyCount := make(map[int]int)
+	topical := make(map[int]bool)
+	onlyQuestionWords := !slices.ContainsFunc(q, func(t qtoken) bool { return !questionWords[t.tok] })
 	for i, t := range q {
 		for _, d := range ix.postings[t.tok] {
 			shared[d] += weights[i]
@@ -181,6 +192,7 @@ func (ix *Index) SearchWords(ws []string) []Result {
 		for _, k := range ix.keyPosts[t.tok] {
 			keyShared[k] += weights[i]
 			keyCount[k]++
+			topical[k] = topical[k] || onlyQuestionWords || !questionWords[t.tok]
 		}
 	}
 	best := make(map[int]Result)
@@ -204,7 +216,7 @@ func (ix *Index) SearchWords(ws []string) []Result {
 		s := (m + ix.sibling*(mk-m)) / (doc.weight + penalty)
 		m = mk
 		if b, ok := best[doc.key]; !ok || s > b.Score {
-			best[doc.key] = Result{Key: doc.key, Score: math.Min(s, 1), Matched: m, Coverage: m / qWeight}
+			best[doc.key] = Result{Key: doc.key, Score: math.Min(s, 1), Matched: m, Coverage: m / qWeight, Topical: topical[doc.key]}
 		}
 	}
 	out := make([]Result, 0, len(best))
