@@ -51,6 +51,7 @@ func TestEvalSets(t *testing.T) {
 		{"heldout2.jsonl", 0.90, 0.85},
 		{"heldout3.jsonl", 0.85, 0.85}, // scored 73% in-scope when first written
 		{"heldout4.jsonl", 0.90, 0.85}, // scored 83% in-scope, 91% out-of-scope when first written
+		{"heldout5.jsonl", 0.90, 0.85}, // scored 80% in-scope, 86% out-of-scope when first written
 	}
 	for _, set := range sets {
 		t.Run(set.file, func(t *testing.T) {

@@ -204,7 +204,18 @@ func (a *analyzer) transparent(w string) bool { return transparent[w] && !a.inPh
 // stopword reports whether w carries no topic: a stopword that no synonym
 // group claims.
 func (a *analyzer) stopword(w string) bool {
-	return stopwords[w] && !a.members[w]
+	return (stopwords[w] || isNumber(w)) && !a.members[w]
+}
+
+// isNumber reports whether w is all digits: "1 session", "5 weeks" say
+// how many, not what about.
+func isNumber(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // sameLetters reports whether a and b are anagrams.

@@ -21,7 +21,8 @@ thing things stuff something anything one someone anyone guess wondering wonder
 question questions ask asking curious hear heard thinking think mean
 never done ever even good great nice whole general okay sure right much
 take takes taking took exactly exact specifically precisely
-somehow somewhat kinda sorta lol haha tbh btw anyways`)
+somehow somewhat kinda sorta lol haha tbh btw anyways
+two three four five six seven eight nine ten`)
 
 func toSet(s string) map[string]bool {
 	m := make(map[string]bool)
