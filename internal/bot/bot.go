@@ -92,11 +92,11 @@ func (f ResponderFunc) Respond(ctx context.Context, m Message) Reply { return f(
 // Bot answers from one FAQ. It is immutable after New and safe for
 // concurrent use; a new FAQ means a new Bot.
 type Bot struct {
-	faq       *faq.FAQ
-	index     *match.Index
-	topics    []Suggestion
-	questions []string          // the entries' questions, for Rank
-	words     []map[string]bool // per entry: every word of its texts
+	faq    *faq.FAQ
+	index  *match.Index
+	topics []Suggestion
+	ranker *match.Ranker     // the entries' questions, for typing ahead
+	words  []map[string]bool // per entry: every word of its texts
 }
 
 // MaxMatchWords is how much of a message is matched against the FAQ; longer
@@ -116,9 +116,13 @@ func New(f *faq.FAQ) *Bot {
 			docs = append(docs, match.Doc{Key: i, Text: k})
 		}
 		b.topics = append(b.topics, Suggestion{ID: e.ID, Question: e.Question})
-		b.questions = append(b.questions, e.Question)
 		b.words = append(b.words, wordSet(e.Question, e.Answer, strings.Join(e.Also, " "), strings.Join(e.Keywords, " ")))
 	}
+	questions := make([]string, len(b.topics))
+	for i, t := range b.topics {
+		questions[i] = t.Question
+	}
+	b.ranker = match.NewRanker(questions)
 	b.index = match.New(docs, match.Config{Synonyms: f.Synonyms, Unmatched: unmatchedWeight, Unknown: unknownWeight, Gamma: unmatchedGamma, Sibling: siblingWeight})
 	return b
 }
@@ -143,7 +147,7 @@ func (b *Bot) Search(filter string) []Suggestion {
 	}
 	var out []Suggestion
 	seen := make(map[int]bool)
-	for _, i := range match.Rank(filter, b.questions) {
+	for _, i := range b.ranker.Rank(filter) {
 		out = append(out, b.topics[i])
 		seen[i] = true
 	}

@@ -11,27 +11,44 @@ import (
 // autocomplete box is short anyway.
 const maxRankPattern = 40
 
-// Rank orders items by how well pattern matches them as typed-ahead text:
-// its letters in order, in words and at word starts preferred, as in an
+// Ranker orders a fixed list of items (the FAQ's questions) by how well a
+// pattern matches them as typed-ahead text. The items are folded once, in
+// NewRanker, not per keystroke. Safe for concurrent use.
+type Ranker struct {
+	folded []string
+}
+
+// NewRanker prepares items for ranking.
+func NewRanker(items []string) *Ranker {
+	r := &Ranker{folded: make([]string, len(items))}
+	for i, it := range items {
+		r.folded[i] = fold(it)
+	}
+	return r
+}
+
+// Rank returns the indexes of the items that contain pattern's letters in
+// order, best first: in words and at word starts preferred, as in an
 // editor's "go to file" box ("how many" ranks "How many sessions will I
-// need?" first). Items that do not contain the pattern's letters in order
-// are left out. It returns indexes into items, best first.
-func Rank(pattern string, items []string) []int {
-	pattern = strings.Join(words(pattern), " ")
-	if r := []rune(pattern); len(r) > maxRankPattern {
-		pattern = string(r[:maxRankPattern])
+// need?" first).
+func (r *Ranker) Rank(pattern string) []int {
+	pattern = fold(pattern)
+	if rs := []rune(pattern); len(rs) > maxRankPattern {
+		pattern = string(rs[:maxRankPattern])
 	}
 	if pattern == "" {
 		return nil
 	}
-	folded := make([]string, len(items))
-	for i, it := range items {
-		folded[i] = strings.Join(words(it), " ")
-	}
-	matches := fuzzy.Find(pattern, folded)
+	matches := fuzzy.Find(pattern, r.folded)
 	out := make([]int, len(matches))
 	for i, m := range matches {
 		out[i] = m.Index
 	}
 	return out
 }
+
+// Rank is NewRanker(items).Rank(pattern), for a list ranked once.
+func Rank(pattern string, items []string) []int { return NewRanker(items).Rank(pattern) }
+
+// fold is text as words, lowercase and accent-free, single-spaced.
+func fold(text string) string { return strings.Join(words(text), " ") }
