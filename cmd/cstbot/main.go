@@ -7,6 +7,7 @@
 //	cstbot ask [--json] [Q...]   answer one question, or one per input line
 //	cstbot faq check [FILE]      check an FAQ file and list its mistakes
 //	cstbot serve                 answer on Telegram and/or Discord
+//	cstbot embed [TEXT...]       the sentence encoder's vectors, as JSON lines
 //	cstbot version               print the version
 //
 // Every command takes --faq FILE (or CSTBOT_FAQ) to use an FAQ file instead
@@ -76,6 +77,8 @@ Usage:
   cstbot report [--since 30d] [--format text|csv|json]
                                        what clients asked that the FAQ could not answer
   cstbot faq test [FILE]               check that the FAQ's examples reach their entries
+  cstbot embed [TEXT...]               the sentence encoder's vector of each TEXT, or of
+                                       each line of input, as JSON lines
   cstbot version                       print the version
 
 Environment (see README.md for all of it):
@@ -104,6 +107,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.healthcheck(ctx, rest)
 	case "report":
 		return env.report(ctx, rest)
+	case "embed":
+		return env.embed(rest)
 	case "version":
 		fmt.Fprintln(stdout, "cstbot", version)
 		return nil

@@ -1,0 +1,5 @@
+//go:build !amd64
+
+package encode
+
+func cpuKernels() []namedKernel { return nil }
