@@ -61,7 +61,11 @@ func (env environment) chat(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	b := bot.New(f)
+	mn, err := meaning()
+	if err != nil {
+		return err
+	}
+	b := bot.New(f, mn)
 	interactive := isTerminal(env.stdin)
 	banner := ""
 	if interactive {
@@ -79,6 +83,12 @@ type askResult struct {
 	Reply       string           `json:"reply"`
 	Title       string           `json:"title,omitempty"`
 	Suggestions []bot.Suggestion `json:"suggestions,omitempty"`
+	// The fusion's two scores, and the FAQ or bank line nearest by meaning.
+	Lexical       float64 `json:"lexical"`
+	Semantic      float64 `json:"semantic"`
+	Nearest       string  `json:"nearest,omitempty"`
+	NearestLabel  string  `json:"nearest_label,omitempty"`
+	NearestSource string  `json:"nearest_source,omitempty"`
 }
 
 func (env environment) ask(ctx context.Context, args []string) error {
@@ -92,7 +102,11 @@ func (env environment) ask(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	b := bot.New(f)
+	mn, err := meaning()
+	if err != nil {
+		return err
+	}
+	b := bot.New(f, mn)
 	out := bufio.NewWriter(env.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
@@ -100,7 +114,8 @@ func (env environment) ask(ctx context.Context, args []string) error {
 	answer := func(q string) error {
 		r := b.Respond(ctx, bot.Message{Text: q, Platform: "cli"})
 		if *asJSON {
-			return enc.Encode(askResult{Question: q, Kind: r.Kind, ID: r.ID, Score: r.Score, Reply: r.Text, Title: r.Title, Suggestions: r.Suggestions})
+			return enc.Encode(askResult{Question: q, Kind: r.Kind, ID: r.ID, Score: r.Score, Reply: r.Text, Title: r.Title, Suggestions: r.Suggestions,
+				Lexical: r.Lexical, Semantic: r.Semantic, Nearest: r.Nearest, NearestLabel: r.NearestLabel, NearestSource: r.NearestSource})
 		}
 		_, err := fmt.Fprintf(out, "%s\n\n", r.Text)
 		return err
@@ -167,7 +182,20 @@ func (env environment) faqCheck(args []string, check bool) error {
 	case err != nil:
 		return err
 	}
-	if problems := bot.SelfTest(f); len(problems) > 0 {
+	mn, err := meaning()
+	if err != nil {
+		return err
+	}
+	_, warnings, err := mn.Bank().Check(f)
+	if errors.As(err, &ferr) {
+		n := len(ferr.Problems)
+		env.problems(ferr.Problems, fmt.Sprintf("%d problem%s found in the phrase bank against this FAQ.", n, plural(n)))
+		return silentError{code: 1}
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(env.stderr, "warning:", w)
+	}
+	if problems := bot.SelfTest(f, mn); len(problems) > 0 {
 		n := len(problems)
 		env.problems(problems, fmt.Sprintf("%d problem%s found by the self-test: the bot would answer these questions with the wrong entry.", n, plural(n)))
 		return silentError{code: 1}

@@ -65,12 +65,13 @@ func parseIDs(s string) []string {
 // SIGHUP and /reload. A valid FAQ is swapped in for the next message; an
 // invalid one is logged with its lines and the previous one stays.
 type reloader struct {
-	path   string
-	live   *bot.Live
-	log    *slog.Logger
-	m      *metrics.Metrics
-	mu     sync.Mutex
-	loaded []byte // the content in service, to skip reloads that change nothing
+	path    string
+	live    *bot.Live
+	log     *slog.Logger
+	m       *metrics.Metrics
+	meaning *bot.Meaning
+	mu      sync.Mutex
+	loaded  []byte // the content in service, to skip reloads that change nothing
 }
 
 // reload reads the file (or uses data) and reports what happened, in a
@@ -96,7 +97,7 @@ func (r *reloader) reload(trigger string, data []byte) string {
 	if data != nil && bytes.Equal(data, r.loaded) {
 		return fmt.Sprintf("The FAQ is unchanged (%d entries).", len(f.Entries))
 	}
-	r.live.Swap(bot.New(f))
+	r.live.Swap(bot.New(f, r.meaning))
 	r.loaded = data
 	r.m.Reloaded(true, len(f.Entries))
 	r.log.Info("FAQ reloaded", "trigger", trigger, "file", r.path, "entries", len(f.Entries))
@@ -176,7 +177,11 @@ func (env environment) report(ctx context.Context, args []string) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	defer st.Close()
-	r, err := buildReport(ctx, st, bot.New(f), age, time.Now())
+	mn, err := meaning()
+	if err != nil {
+		return err
+	}
+	r, err := buildReport(ctx, st, bot.New(f, mn), age, time.Now())
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

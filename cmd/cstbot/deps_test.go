@@ -22,7 +22,7 @@ func TestDependencyDirection(t *testing.T) {
 		"internal/backoff":  nil,
 		"internal/status":   nil,
 		"internal/faqwatch": nil,
-		"internal/bot":      {"internal/faq", "internal/match"},
+		"internal/bot":      {"internal/faq", "internal/match", "internal/encode"},
 		"internal/store":    core,
 		"internal/metrics":  core,
 		"internal/report":   append([]string{"internal/store"}, core...),

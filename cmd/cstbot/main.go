@@ -22,13 +22,23 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"sync"
 	"syscall"
+
+	defaultfaq "cstbot/faq"
+	"cstbot/internal/bot"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
 func main() {
+	// A soft memory limit keeps the garbage collector from letting the heap
+	// grow to twice what is live; GOMEMLIMIT overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(64 << 20)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -126,6 +136,10 @@ type environment struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
+
+// meaning loads what the bot knows beyond the FAQ (the sentence encoder,
+// the phrase bank and the rules), built into the binary; once per process.
+var meaning = sync.OnceValues(func() (*bot.Meaning, error) { return bot.LoadMeaning(defaultfaq.Files) })
 
 // flags returns a FlagSet for a subcommand that reports to stderr.
 func (env environment) flags(name string) *flag.FlagSet {

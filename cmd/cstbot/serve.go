@@ -44,7 +44,11 @@ func (env environment) serve(ctx context.Context, args []string) error {
 	}
 	m := metrics.New()
 	m.SetEntries(len(f.Entries))
-	live := bot.NewLive(bot.New(f))
+	mn, err := meaning()
+	if err != nil {
+		return err
+	}
+	live := bot.NewLive(bot.New(f, mn))
 	faqName := f.Source
 	if c.defaultFAQ {
 		faqName = "embedded"
@@ -67,7 +71,7 @@ func (env environment) serve(ctx context.Context, args []string) error {
 		}
 	}
 	responder = m.Responder(responder)
-	rl := &reloader{path: c.faqPath, live: live, log: logger, m: m}
+	rl := &reloader{path: c.faqPath, live: live, log: logger, m: m, meaning: mn}
 	if c.defaultFAQ {
 		rl.path = ""
 	}

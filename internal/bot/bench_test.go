@@ -49,7 +49,7 @@ func BenchmarkRespond(b *testing.B) {
 // BenchmarkRespondLargeFAQ is one reply on a generated FAQ of 2,000 entries.
 func BenchmarkRespondLargeFAQ(b *testing.B) {
 	f := generatedFAQ(2000)
-	bot := New(f)
+	bot := New(f, testMeaning(b))
 	msgs := devMessages(b)
 	for i := range 50 {
 		msgs = append(msgs, f.Entries[i*37].Also[0])
@@ -65,7 +65,7 @@ func BenchmarkLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		New(f)
+		New(f, testMeaning(b))
 	}
 }
 
@@ -101,4 +101,31 @@ func generatedFAQ(n int) *faq.FAQ {
 		})
 	}
 	return f
+}
+
+// BenchmarkLoadMeaning is loading the encoder, the phrase bank and its
+// vectors and the rules: once per process.
+func BenchmarkLoadMeaning(b *testing.B) {
+	for b.Loop() {
+		if _, err := LoadMeaning(defaultfaq.Files); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReloadOneEntry is a reload after the therapist changed one
+// entry's question: the bot is rebuilt on a Meaning that has every other
+// line's vector already.
+func BenchmarkReloadOneEntry(b *testing.B) {
+	m := testMeaning(b)
+	f := shippedFAQ(b)
+	New(f, m)
+	i := 0
+	for b.Loop() {
+		g := *f
+		g.Entries = append([]faq.Entry(nil), f.Entries...)
+		g.Entries[3].Question = fmt.Sprintf("How long does one session last, version %d?", i)
+		i++
+		New(&g, m)
+	}
 }

@@ -1,7 +1,8 @@
 // Package bot is the core of cstbot: a message in, a reply out, with no
 // platform and no I/O. It recognises emergencies first, then greetings,
-// thanks and requests for help, and otherwise matches the message against
-// the FAQ, falling back honestly when no entry fits well enough.
+// thanks and requests for help, and otherwise finds the FAQ entry that
+// answers the message, by its words and by its meaning, falling back
+// honestly when no entry fits well enough.
 package bot
 
 import (
@@ -76,6 +77,16 @@ type Reply struct {
 	Contact     *faq.Contact `json:"contact,omitempty"` // nil only for KindUrgent
 	Suggestions []Suggestion `json:"suggestions,omitempty"`
 	Text        string       `json:"reply"`
+	// Lexical and Semantic are the two scores the fusion weighed for the
+	// entry answered (or nearest), by words and by meaning, 0..1; Nearest
+	// is the FAQ or bank line nearest the message by meaning, and
+	// NearestLabel its label (an entry id, or a kind such as
+	// "out-of-scope") and NearestSource its file and line.
+	Lexical       float64 `json:"lexical"`
+	Semantic      float64 `json:"semantic"`
+	Nearest       string  `json:"nearest,omitempty"`
+	NearestLabel  string  `json:"nearest_label,omitempty"`
+	NearestSource string  `json:"nearest_source,omitempty"`
 }
 
 // Responder answers messages. Bot implements it; adapters depend only on it.
@@ -92,21 +103,52 @@ func (f ResponderFunc) Respond(ctx context.Context, m Message) Reply { return f(
 // Bot answers from one FAQ. It is immutable after New and safe for
 // concurrent use; a new FAQ means a new Bot.
 type Bot struct {
-	faq    *faq.FAQ
-	index  *match.Index
-	topics []Suggestion
-	ranker *match.Ranker     // the entries' questions, for typing ahead
-	words  []map[string]bool // per entry: every word of its texts
+	faq     *faq.FAQ
+	meaning *Meaning
+	fusion  fusion
+	talk    *smallTalk
+	index   *match.Index
+	sem     *semIndex
+	judge   *wordJudge
+	sparse  []float64 // per entry: 1 when the bank has no phrasings for it (an entry the therapist added)
+	topics  []Suggestion
+	ranker  *match.Ranker     // the entries' questions, for typing ahead
+	groups  []map[string]bool // per entry: the groups of people its texts speak of
 }
 
 // MaxMatchWords is how much of a message is matched against the FAQ; longer
 // messages are cut (urgent words are looked for in all of it).
 const MaxMatchWords = 300
 
-// New builds a Bot, and its search index, for a validated FAQ.
-func New(f *faq.FAQ) *Bot {
+// New builds a Bot, and its indexes by words and by meaning, for a
+// validated FAQ and the Meaning shared by every Bot. The bank's phrasings
+// for entries the FAQ lacks are left out ('faq check' warns of them).
+func New(f *faq.FAQ, m *Meaning) *Bot {
+	bank, _, err := m.bank.Check(f)
+	if err != nil { // a bank line is one of the FAQ's own lines under another entry: the FAQ wins
+		bank = withoutConflicts(m.bank, f)
+	}
+	return newBot(f, m, bank.Phrases)
+}
+
+// withoutConflicts is the bank without its phrasings that the FAQ files
+// under another entry.
+func withoutConflicts(bank *faq.Bank, f *faq.FAQ) *faq.Bank {
+	out := &faq.Bank{}
+	for _, p := range bank.Phrases {
+		if _, _, err := (&faq.Bank{Phrases: []faq.Phrase{p}}).Check(f); err == nil {
+			out.Phrases = append(out.Phrases, p)
+		}
+	}
+	usable, _, _ := out.Check(f)
+	return usable
+}
+
+// newBot builds a Bot on the given phrasings of the bank (the
+// cross-validation leaves some out).
+func newBot(f *faq.FAQ, m *Meaning, phrases []faq.Phrase) *Bot {
 	var docs []match.Doc
-	b := &Bot{faq: f}
+	b := &Bot{faq: f, meaning: m, fusion: m.fusion, talk: m.talk.withNames(f.Contact)}
 	for i, e := range f.Entries {
 		docs = append(docs, match.Doc{Key: i, Text: e.Question})
 		for _, a := range e.Also {
@@ -116,14 +158,34 @@ func New(f *faq.FAQ) *Bot {
 			docs = append(docs, match.Doc{Key: i, Text: k})
 		}
 		b.topics = append(b.topics, Suggestion{ID: e.ID, Question: e.Question})
-		b.words = append(b.words, wordSet(e.Question, e.Answer, strings.Join(e.Also, " "), strings.Join(e.Keywords, " ")))
+		b.groups = append(b.groups, m.groups.entryGroups(append([]string{e.Question, e.Answer}, append(e.Also, e.Keywords...)...)...))
 	}
 	questions := make([]string, len(b.topics))
 	for i, t := range b.topics {
 		questions[i] = t.Question
 	}
 	b.ranker = match.NewRanker(questions)
+	b.sem = buildSemIndex(f, phrases, m, b.fusion)
+	for _, l := range b.sem.lines { // the bank's lines about a new entry are hers, by words too
+		if l.claimed {
+			docs = append(docs, match.Doc{Key: l.entry, Text: l.text})
+		}
+	}
 	b.index = match.New(docs, match.Config{Synonyms: f.Synonyms, Unmatched: unmatchedWeight, Unknown: unknownWeight, Gamma: unmatchedGamma, Sibling: siblingWeight})
+	b.judge = m.wordJudge(phrases)
+	b.sparse = make([]float64, len(f.Entries))
+	for i := range b.sparse {
+		b.sparse[i] = 1
+	}
+	byID := make(map[string]int, len(f.Entries))
+	for i, e := range f.Entries {
+		byID[e.ID] = i
+	}
+	for _, p := range phrases {
+		if i, ok := byID[p.Label]; ok {
+			b.sparse[i] = 0
+		}
+	}
 	return b
 }
 
@@ -184,23 +246,7 @@ func (b *Bot) Respond(ctx context.Context, m Message) Reply {
 	case m.Command == CommandTopics:
 		return b.TopicsReply(text)
 	}
-	all := match.Words(text)
-	if u, ok := urgency(all); ok {
-		return b.urgent(u)
-	}
-	ws := all
-	if len(ws) > MaxMatchWords {
-		ws = ws[:MaxMatchWords]
-	}
-	switch intentOf(ws, text) {
-	case KindGreeting:
-		return b.Greeting()
-	case KindThanks:
-		return b.thanks()
-	case KindHelp:
-		return b.Help()
-	}
-	return b.match(ws)
+	return b.understand(text)
 }
 
 // Answer returns the reply for one entry, as when a client taps a topic.
@@ -213,52 +259,16 @@ func (b *Bot) Answer(id string) (Reply, bool) {
 	return Reply{}, false
 }
 
-// Thresholds for accepting the best match, chosen on the dev set (see
-// match_test.go). A match is accepted when its score reaches minScore and it
-// leads the runner-up by minMargin, or when it reaches sureScore whatever
-// the runner-up (a message that asks two questions at once).
+// The lexical matcher's settings, tuned on labelled client messages (see
+// internal/match), and the lowest score for a lexical suggestion while
+// typing.
 const (
-	minScore        = 0.40
-	minMargin       = 0.005
-	sureScore       = 0.60
-	minCoverage     = 0.10 // of the message's weight the entry must explain
 	suggestMinScore = 0.08
 	unmatchedWeight = 0.90 // match.Config.Unmatched
 	unknownWeight   = 1.30 // match.Config.Unknown
 	unmatchedGamma  = 1.00 // match.Config.Gamma
 	siblingWeight   = 0.20 // match.Config.Sibling
 )
-
-func (b *Bot) match(ws []string) Reply {
-	results := b.index.SearchWords(ws)
-	if len(results) > 0 {
-		top := results[0]
-		var second float64
-		if len(results) > 1 {
-			second = results[1].Score
-		}
-		if top.Topical && top.Coverage >= minCoverage && top.Score >= minScore && (top.Score >= sureScore || top.Score-second >= minMargin) &&
-			!b.aboutSomeoneElse(ws, top.Key) {
-			return b.answer(top.Key, top.Score)
-		}
-	}
-	var sugg []Suggestion
-	for _, r := range results {
-		if r.Score < suggestMinScore || len(sugg) == 3 {
-			break
-		}
-		sugg = append(sugg, b.topics[r.Key])
-	}
-	if len(sugg) < 2 {
-		sugg = b.popular(sugg)
-	}
-	r := b.fallback(0, sugg)
-	if len(results) > 0 {
-		r.Score = round(results[0].Score)
-		r.Guess = b.faq.Entries[results[0].Key].ID
-	}
-	return r
-}
 
 // popular tops suggestions up to three with the FAQ's first entries, which
 // the therapist puts first because clients ask them most.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	defaultfaq "cstbot/faq"
@@ -12,13 +13,30 @@ import (
 	"cstbot/internal/match"
 )
 
-func shippedBot(tb testing.TB) *Bot {
+// sharedMeaning is loaded once for every test of the package.
+var sharedMeaning = sync.OnceValues(func() (*Meaning, error) { return LoadMeaning(defaultfaq.Files) })
+
+func testMeaning(tb testing.TB) *Meaning {
+	tb.Helper()
+	m, err := sharedMeaning()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+func shippedFAQ(tb testing.TB) *faq.FAQ {
 	tb.Helper()
 	f, err := faq.Parse(defaultfaq.Name, defaultfaq.YAML)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return New(f)
+	return f
+}
+
+func shippedBot(tb testing.TB) *Bot {
+	tb.Helper()
+	return New(shippedFAQ(tb), testMeaning(tb))
 }
 
 var (
@@ -173,14 +191,15 @@ func TestEveryQuestionReachesItsEntry(t *testing.T) {
 // derived, so that none silently runs its regular expressions on every
 // message, and that it never rules out a message the rule matches.
 func TestUrgentRulesPrefilter(t *testing.T) {
-	for i, r := range urgentRules {
+	rules := testMeaning(t).rules
+	for i, r := range rules.rules {
 		if len(r.leads) == 0 {
 			t.Errorf("rule %d (%s): no leading literals", i, r.all[0])
 		}
 	}
 	for _, text := range []string{"I want to end my life", "my chest hurts", "he is having a seizure", "suddenly I can't see", "I'm bleeding heavily", "not breathing", "call 911"} {
-		if _, ok := urgency(match.Words(text)); !ok {
-			t.Errorf("urgency(%q) = false", text)
+		if _, ok := rules.match(match.Words(text)); !ok {
+			t.Errorf("rules.match(%q) = false", text)
 		}
 	}
 }
@@ -245,7 +264,7 @@ func TestSelfTestShippedFAQ(t *testing.T) {
 			t.Errorf("entry %q has no examples", e.ID)
 		}
 	}
-	for _, p := range SelfTest(f) {
+	for _, p := range SelfTest(f, testMeaning(t)) {
 		t.Error(p)
 	}
 	t.Logf("%d examples", n)
@@ -269,7 +288,7 @@ entries:
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := fmt.Sprint(SelfTest(f))
+	got := fmt.Sprint(SelfTest(f, testMeaning(t)))
 	for _, want := range []string{
 		`faq.yaml:10: entry "length": example "do I have to undress" gets a fallback reply`,
 		`faq.yaml:11: entry "duration": its question reaches entry "length"`,

@@ -45,13 +45,18 @@ func TestEvalSets(t *testing.T) {
 	sets := []struct {
 		file             string
 		inScope, outside float64
+		notTuned         bool // never tuned on: small talk and urgent are counted, not required all right
 	}{
-		{"dev.jsonl", 0.95, 0.90},
-		{"heldout.jsonl", 0.90, 0.85},
-		{"heldout2.jsonl", 0.90, 0.85},
-		{"heldout3.jsonl", 0.85, 0.85}, // scored 73% in-scope when first written
-		{"heldout4.jsonl", 0.90, 0.85}, // scored 83% in-scope, 91% out-of-scope when first written
-		{"heldout5.jsonl", 0.90, 0.85}, // scored 80% in-scope, 86% out-of-scope when first written
+		{"dev.jsonl", 0.95, 0.90, false},
+		{"heldout.jsonl", 0.90, 0.85, false},
+		{"heldout2.jsonl", 0.90, 0.85, false},
+		{"heldout3.jsonl", 0.85, 0.85, false}, // scored 73% in-scope when first written
+		{"heldout4.jsonl", 0.90, 0.85, false}, // scored 83% in-scope, 91% out-of-scope when first written
+		{"heldout5.jsonl", 0.90, 0.85, false}, // scored 80% in-scope, 86% out-of-scope when first written
+		// Written by a helper that saw neither the bank nor the matcher, in
+		// voices of its own; scored 87.5% in-scope, 93.1% out-of-scope,
+		// urgent 20 of 20 the first time, with the phrase bank and fusion.
+		{"heldout6.jsonl", 0.85, 0.85, true},
 	}
 	for _, set := range sets {
 		t.Run(set.file, func(t *testing.T) {
@@ -83,6 +88,10 @@ func TestEvalSets(t *testing.T) {
 				t.Errorf("out-of-scope %.1f%%, want at least %.0f%%", 100*rate(KindFallback), 100*set.outside)
 			}
 			for _, k := range []Kind{KindGreeting, KindThanks, KindHelp, KindUrgent} {
+				if set.notTuned && k != KindUrgent {
+					t.Logf("%s: %d of %d right", k, right[k], total[k])
+					continue
+				}
 				if total[k] > 0 && right[k] != total[k] {
 					t.Errorf("%s: %d of %d right, want all", k, right[k], total[k])
 				}

@@ -12,8 +12,8 @@ import (
 // reach it too; a question that reaches another entry means the two are
 // so close that one shadows the other. It returns the problems, with the
 // lines they are on, for 'cstbot faq test' and 'faq check'.
-func SelfTest(f *faq.FAQ) []faq.Problem {
-	b := New(f)
+func SelfTest(f *faq.FAQ, m *Meaning) []faq.Problem {
+	b := New(f, m)
 	ctx := context.Background()
 	var problems []faq.Problem
 	add := func(line int, format string, args ...any) {

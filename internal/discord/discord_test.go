@@ -13,6 +13,7 @@ import (
 
 	defaultfaq "cstbot/faq"
 	"cstbot/internal/bot"
+	"cstbot/internal/bot/bottest"
 	"cstbot/internal/discord/discordtest"
 	"cstbot/internal/faq"
 )
@@ -47,7 +48,7 @@ func shippedBot(tb testing.TB) *bot.Bot {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return bot.New(f)
+	return bottest.New(tb, f)
 }
 
 type harness struct {

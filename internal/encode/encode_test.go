@@ -2,6 +2,7 @@ package encode
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"math"
 	"os"
@@ -162,5 +163,48 @@ func TestEncodeConcurrent(t *testing.T) {
 		if c := cosine(all[i], want[i]); c < 0.99999 {
 			t.Errorf("EncodeAll[%d]: cosine %.6f to Encode", i, c)
 		}
+	}
+}
+
+func TestMatrixAndVectors(t *testing.T) {
+	e := encoder(t)
+	texts := []string{"How long is a session?", "Do I have to undress?", "", "where are you located"}
+	vecs := e.EncodeAll(texts, 2)
+	var buf bytes.Buffer
+	if err := WriteVectors(&buf, texts, vecs); err != nil {
+		t.Fatal(err)
+	}
+	set, err := ReadVectors(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Model != Fingerprint() || !slices.Equal(set.Texts, texts) {
+		t.Fatalf("ReadVectors: model %x texts %q, want %x %q", set.Model, set.Texts, Fingerprint(), texts)
+	}
+	for i := range texts {
+		if c := cosine(set.Vector(i), vecs[i]); c < 0.999 {
+			t.Errorf("vector %d comes back at cosine %.5f", i, c)
+		}
+	}
+	if _, err := ReadVectors(buf.Bytes()[:buf.Len()-3]); err == nil {
+		t.Error("ReadVectors(truncated) = nil error")
+	}
+	var many [][]float32
+	for i := range 150 { // more than two panels
+		many = append(many, vecs[i%len(vecs)])
+	}
+	m := NewMatrix(many)
+	q := e.Encode("how much time does a session take")
+	dots := m.Dots(q, vecs[1])
+	if len(dots) != 2 || len(dots[0]) != 150 {
+		t.Fatalf("Dots: %d rows of %d, want 2 of 150", len(dots), len(dots[0]))
+	}
+	for j, v := range many {
+		if want := dot(q, v); math.Abs(float64(dots[0][j]-want)) > 1e-4 {
+			t.Errorf("Dots[0][%d] = %g, want %g", j, dots[0][j], want)
+		}
+	}
+	if best := slices.Index(dots[0], slices.Max(dots[0])); best%len(texts) != 0 {
+		t.Errorf("nearest to a session-length question is %q", texts[best%len(texts)])
 	}
 }

@@ -209,3 +209,29 @@ func TestStopwordTypos(t *testing.T) {
 		}
 	}
 }
+
+func TestSentences(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+		q    int
+	}{
+		{"How long is a session?", []string{"How long is a session?"}, 0},
+		{"I had a car crash in March. My neck still hurts! Do I have to undress?", []string{"I had a car crash in March.", "My neck still hurts!", "Do I have to undress?"}, 2},
+		{"what do i wear. thanks!!! 🙏", []string{"what do i wear.", "thanks!!! 🙏"}, 0},
+		{"line one\nline two", []string{"line one", "line two"}, 1},
+		{"Dr. Smith sent me... is it safe?", []string{"Dr.", "Smith sent me...", "is it safe?"}, 2},
+		{"3.5 hours? ok", []string{"3.5 hours?", "ok"}, 0},
+		{"", nil, -1},
+	}
+	for _, tt := range tests {
+		got := Sentences(tt.text)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Sentences(%q) = %q, want %q", tt.text, got, tt.want)
+			continue
+		}
+		if q := QuestionSentence(got); q != tt.q {
+			t.Errorf("QuestionSentence(%q) = %d, want %d", got, q, tt.q)
+		}
+	}
+}

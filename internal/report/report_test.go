@@ -13,6 +13,7 @@ import (
 
 	defaultfaq "cstbot/faq"
 	"cstbot/internal/bot"
+	"cstbot/internal/bot/bottest"
 	"cstbot/internal/faq"
 	"cstbot/internal/store"
 )
@@ -23,7 +24,7 @@ func shipped(tb testing.TB) *bot.Bot {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return bot.New(f)
+	return bottest.New(tb, f)
 }
 
 func questions(texts ...string) []store.Question {

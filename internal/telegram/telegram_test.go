@@ -15,6 +15,7 @@ import (
 
 	defaultfaq "cstbot/faq"
 	"cstbot/internal/bot"
+	"cstbot/internal/bot/bottest"
 	"cstbot/internal/faq"
 	"cstbot/internal/telegram/telegramtest"
 )
@@ -54,7 +55,7 @@ func shippedBot(tb testing.TB) *bot.Bot {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return bot.New(f)
+	return bottest.New(tb, f)
 }
 
 // start runs an adapter against a fake Bot API; edit adjusts its Config.

@@ -1,0 +1,58 @@
+package encode
+
+// Matrix holds vectors for dot products with queries: the nearest-neighbour
+// search of a few thousand lines costs one matrix product through the same
+// kernels as the encoder. It is immutable after NewMatrix and safe for
+// concurrent use.
+type Matrix struct {
+	n, padded int
+	packed    []float32 // the vectors as the columns of a Dim×padded matrix, in panels
+}
+
+// NewMatrix packs vecs (Dim numbers each).
+func NewMatrix(vecs [][]float32) *Matrix {
+	m := &Matrix{n: len(vecs)}
+	m.packed = make([]float32, Dim*((len(vecs)+panelWidth-1)/panelWidth*panelWidth))
+	m.padded = packPanels(m.packed, Dim, len(vecs), func(k, j int) float32 { return vecs[j][k] })
+	return m
+}
+
+// Len is the number of vectors.
+func (m *Matrix) Len() int { return m.n }
+
+// Dots returns, for each query (Dim numbers), its dot product with every
+// vector, in order: for unit vectors, their cosines.
+func (m *Matrix) Dots(queries ...[]float32) [][]float32 {
+	if m.n == 0 || len(queries) == 0 {
+		return make([][]float32, len(queries))
+	}
+	a := make([]float32, len(queries)*Dim)
+	for i, q := range queries {
+		copy(a[i*Dim:(i+1)*Dim], q)
+	}
+	c := make([]float32, len(queries)*m.padded)
+	gemm(c, m.padded, a, Dim, len(queries), Dim, m.padded, m.packed)
+	out := make([][]float32, len(queries))
+	for i := range queries {
+		out[i] = c[i*m.padded : i*m.padded+m.n : i*m.padded+m.n]
+	}
+	return out
+}
+
+// MatMul sets c (m×n, row-major) to a (m×k) times b (k×n), through the
+// encoder's kernels. b is packed on each call; for a b used many times,
+// NewMatrix is faster.
+func MatMul(c, a, b []float32, m, k, n int) {
+	padded := (n + panelWidth - 1) / panelWidth * panelWidth
+	packed := make([]float32, k*padded)
+	packPanels(packed, k, n, func(kk, j int) float32 { return b[kk*n+j] })
+	if padded == n {
+		gemm(c, n, a, k, m, k, n, packed)
+		return
+	}
+	tmp := make([]float32, m*padded)
+	gemm(tmp, padded, a, k, m, k, padded, packed)
+	for i := range m {
+		copy(c[i*n:(i+1)*n], tmp[i*padded:])
+	}
+}
