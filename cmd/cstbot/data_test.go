@@ -142,3 +142,49 @@ func TestServeWithUnwritableData(t *testing.T) {
 		t.Errorf("the unopenable database was not logged:\n%s", logs.String())
 	}
 }
+
+// TestInlineQueriesAreNotServed: what is shown (inline results) goes
+// through the catalog and is not recorded; five inline queries and one
+// question count one answer served.
+func TestInlineQueriesAreNotServed(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "q.db")
+	srv := telegramtest.New(testToken)
+	t.Cleanup(srv.Close)
+	env := map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_API_URL": srv.URL, "CSTBOT_DATA": data}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	if _, err := srv.WaitCalls("getUpdates", 1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	client := telegramtest.User{ID: 3003, FirstName: "Client"}
+	for _, q := range []string{"how", "how long", "clothes", "undress", "who"} {
+		srv.Inline(client, q)
+	}
+	if _, err := srv.WaitCalls("answerInlineQuery", 5, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	ask(t, srv, client, "do I have to undress?")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenReadOnly(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stats, err := st.EntryStats(context.Background(), time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := 0
+	for _, s := range stats {
+		served += s.Served
+	}
+	if served != 1 {
+		t.Errorf("five inline queries and one question: %d answers served, want 1 (%+v)", served, stats)
+	}
+}

@@ -29,6 +29,7 @@ func TestDependencyDirection(t *testing.T) {
 		"internal/console":  core,
 		"internal/telegram": append([]string{"internal/limit", "internal/backoff"}, core...),
 		"internal/discord":  append([]string{"internal/limit", "internal/backoff"}, core...),
+		"internal/serve":    append([]string{"internal/telegram", "internal/discord", "internal/store", "internal/metrics", "internal/status", "internal/report", "internal/faqwatch", "internal/encode"}, core...),
 	}
 	entries, err := os.ReadDir("../../internal")
 	if err != nil {

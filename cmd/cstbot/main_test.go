@@ -89,18 +89,22 @@ func TestFAQCheck(t *testing.T) {
 		"testdata/broken.yaml:11: entry 3: unknown field \"colour\"",
 		"6 problems found",
 	} {
-		if !strings.Contains(errOut, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+		// once: the problems are on standard output only, whatever the streams are
+		if strings.Contains(errOut, want) {
+			t.Errorf("stderr repeats %q:\n%s", want, errOut)
 		}
 	}
 	out, _, code = runCLI(t, nil, "", "faq", "test")
 	if code != 0 || !strings.Contains(out, "all 60 examples reach their entries") {
 		t.Errorf("faq test on the shipped FAQ: exit %d, %q", code, out)
 	}
-	_, errOut, code = runCLI(t, nil, "", "faq", "test", "testdata/collide.yaml")
-	if code != 1 || !strings.Contains(errOut, `testdata/collide.yaml:9: entry "length": example "do I have to undress" gets a fallback reply`) ||
-		!strings.Contains(errOut, `entry "duration": its question reaches entry "length"`) {
-		t.Errorf("faq test on colliding entries: exit %d, %q", code, errOut)
+	out, _, code = runCLI(t, nil, "", "faq", "test", "testdata/collide.yaml")
+	if code != 1 || !strings.Contains(out, `testdata/collide.yaml:9: entry "length": example "do I have to undress" gets a fallback reply`) ||
+		!strings.Contains(out, `entry "duration": its question reaches entry "length"`) {
+		t.Errorf("faq test on colliding entries: exit %d, %q", code, out)
 	}
 	if _, _, code := runCLI(t, nil, "", "faq", "check", "testdata/collide.yaml"); code != 1 {
 		t.Errorf("faq check does not run the self-test: exit %d", code)
@@ -138,5 +142,41 @@ func TestUsageErrors(t *testing.T) {
 	out, _, code = runCLI(t, nil, "", "help")
 	if code != 0 || !strings.Contains(out, "faq check") {
 		t.Errorf("help: %d %q", code, out)
+	}
+}
+
+// TestAnotherPractice: a massage therapist's FAQ, with its own subject
+// and contact, passes the check, and the welcome, help, thanks and
+// fallbacks carry her contact details and nothing of the shipped FAQ's.
+func TestAnotherPractice(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "", "faq", "check", "testdata/massage.yaml")
+	if code != 0 {
+		t.Fatalf("faq check: exit %d\n%s%s", code, out, errOut)
+	}
+	out, _, _ = runCLI(t, nil, "hi\nhelp\nthanks!\nwhat is the meaning of life\nhow much is the parking\n", "ask", "--json", "--faq", "testdata/massage.yaml")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	wantKinds := []string{"greeting", "help", "thanks", "fallback", "fallback"}
+	if len(lines) != len(wantKinds) {
+		t.Fatalf("%d replies, want %d:\n%s", len(lines), len(wantKinds), out)
+	}
+	for i, l := range lines {
+		var r struct{ Kind, Reply string }
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Kind != wantKinds[i] {
+			t.Errorf("reply %d: kind %s, want %s", i+1, r.Kind, wantKinds[i])
+		}
+		if !strings.Contains(r.Reply, "maria@harborstreetstudio.example") || !strings.Contains(r.Reply, "+44 20 7946 0018") {
+			t.Errorf("reply %d (%s) lacks her contact: %q", i+1, r.Kind, r.Reply)
+		}
+		for _, other := range []string{"Inna", "Westside", "Craniosacral", "CST", "672-4259", "inna@"} {
+			if strings.Contains(r.Reply, other) {
+				t.Errorf("reply %d (%s) names %q of the shipped FAQ: %q", i+1, r.Kind, other, r.Reply)
+			}
+		}
+	}
+	if !strings.Contains(lines[0], "Swedish Massage") {
+		t.Errorf("the welcome does not name her subject: %s", lines[0])
 	}
 }

@@ -30,7 +30,7 @@ func TestServeConfigErrors(t *testing.T) {
 		{"malformed Discord token", map[string]string{"DISCORD_TOKEN": "hunter2-is-not-a-token"}, nil, []string{"DISCORD_TOKEN does not look like a Discord bot token"}},
 		{"bad HTTP address", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_HTTP_ADDR": "8080"}, nil, []string{`CSTBOT_HTTP_ADDR "8080" is not an address`}},
 		{"bad listen address", map[string]string{"TELEGRAM_TOKEN": testToken, "TELEGRAM_LISTEN": "localhost"}, nil, []string{`TELEGRAM_LISTEN "localhost" is not an address`}},
-		{"unreadable FAQ", map[string]string{"TELEGRAM_TOKEN": testToken}, []string{"--faq", "testdata/missing.yaml"}, []string{"FAQ: read FAQ", "missing.yaml"}},
+		{"unreadable FAQ", map[string]string{"TELEGRAM_TOKEN": testToken}, []string{"--faq", "testdata/missing.yaml"}, []string{"serve: cannot read the FAQ: open testdata/missing.yaml", "missing.yaml"}},
 		{"bad admin ids", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_ADMIN_TELEGRAM_IDS": "12,@inna", "CSTBOT_ADMIN_DISCORD_IDS": "x"}, nil, []string{`CSTBOT_ADMIN_TELEGRAM_IDS: "@inna" is not`, `CSTBOT_ADMIN_DISCORD_IDS: "x" is not`}},
 		{"bad retention", map[string]string{"TELEGRAM_TOKEN": testToken, "CSTBOT_RETENTION": "ninety days"}, nil, []string{"CSTBOT_RETENTION"}},
 		{"notify without telegram", map[string]string{"DISCORD_TOKEN": "MTAxMjM0NTY3ODkwMTIzNDU2Nw.GfakeX.fake-token-for-tests-only_abcdefghijklmnop", "CSTBOT_NOTIFY_TELEGRAM_CHAT": "5"}, nil, []string{"CSTBOT_NOTIFY_TELEGRAM_CHAT is set, but Telegram is not"}},

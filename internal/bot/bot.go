@@ -7,6 +7,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -77,6 +78,9 @@ type Reply struct {
 	Contact     *faq.Contact `json:"contact,omitempty"` // nil only for KindUrgent
 	Suggestions []Suggestion `json:"suggestions,omitempty"`
 	Text        string       `json:"reply"`
+	// Footer is the contact line that ends Text ("Questions or booking:
+	// …"), for adapters that lay it out apart.
+	Footer string `json:"-"`
 	// Lexical and Semantic are the two scores the fusion weighed for the
 	// entry answered (or nearest), by words and by meaning, 0..1; Nearest
 	// is the FAQ or bank line nearest the message by meaning, and
@@ -88,6 +92,26 @@ type Reply struct {
 	NearestLabel  string  `json:"nearest_label,omitempty"`
 	NearestSource string  `json:"nearest_source,omitempty"`
 }
+
+// Catalog is the read-only view of the FAQ in service, for what is shown
+// rather than asked: inline queries, autocomplete, the wording of slash
+// commands. Nothing it serves is recorded or counted. Bot and Live
+// implement it.
+type Catalog interface {
+	// Search ranks the FAQ's questions for a filter typed so far.
+	Search(filter string) []Suggestion
+	// Answer returns the reply for one entry, to show beside a suggestion.
+	Answer(id string) (Reply, bool)
+	// Subject is what the practice offers, as the FAQ names it.
+	Subject() string
+}
+
+// NoCatalog is a Catalog of nothing, for a Responder that has none.
+type NoCatalog struct{}
+
+func (NoCatalog) Search(string) []Suggestion  { return nil }
+func (NoCatalog) Answer(string) (Reply, bool) { return Reply{}, false }
+func (NoCatalog) Subject() string             { return "" }
 
 // Responder answers messages. Bot implements it; adapters depend only on it.
 type Responder interface {
@@ -122,10 +146,11 @@ const MaxMatchWords = 300
 
 // New builds a Bot, and its indexes by words and by meaning, for a
 // validated FAQ and the Meaning shared by every Bot. The bank's phrasings
-// for entries the FAQ lacks are left out ('faq check' warns of them).
+// for entries the FAQ lacks answer nothing ('faq check' warns of them);
+// they only weigh against urgency.
 func New(f *faq.FAQ, m *Meaning) *Bot {
-	bank, _, err := m.bank.Check(f)
-	if err != nil { // a bank line is one of the FAQ's own lines under another entry: the FAQ wins
+	bank := m.bank
+	if _, _, err := m.bank.Check(f); err != nil { // a bank line is one of the FAQ's own lines under another entry: the FAQ wins
 		bank = withoutConflicts(m.bank, f)
 	}
 	return newBot(f, m, bank.Phrases)
@@ -140,8 +165,7 @@ func withoutConflicts(bank *faq.Bank, f *faq.FAQ) *faq.Bank {
 			out.Phrases = append(out.Phrases, p)
 		}
 	}
-	usable, _, _ := out.Check(f)
-	return usable
+	return out
 }
 
 // newBot builds a Bot on the given phrasings of the bank (the
@@ -158,7 +182,7 @@ func newBot(f *faq.FAQ, m *Meaning, phrases []faq.Phrase) *Bot {
 			docs = append(docs, match.Doc{Key: i, Text: k})
 		}
 		b.topics = append(b.topics, Suggestion{ID: e.ID, Question: e.Question})
-		b.groups = append(b.groups, m.groups.entryGroups(append([]string{e.Question, e.Answer}, append(e.Also, e.Keywords...)...)...))
+		b.groups = append(b.groups, m.groups.entryGroups(slices.Concat([]string{e.Question, e.Answer}, e.Also, e.Keywords)...))
 	}
 	questions := make([]string, len(b.topics))
 	for i, t := range b.topics {
@@ -188,6 +212,9 @@ func newBot(f *faq.FAQ, m *Meaning, phrases []faq.Phrase) *Bot {
 	}
 	return b
 }
+
+// Subject is the FAQ's subject ("Craniosacral Therapy"), or "".
+func (b *Bot) Subject() string { return b.faq.Subject }
 
 // FAQ returns the FAQ the bot answers from.
 func (b *Bot) FAQ() *faq.FAQ { return b.faq }

@@ -21,7 +21,8 @@ func (b *Bot) finish(r Reply) Reply {
 	}
 	parts = append(parts, r.Body)
 	if r.Contact != nil {
-		parts = append(parts, contactLine(*r.Contact))
+		r.Footer = Footer(*r.Contact)
+		parts = append(parts, r.Footer)
 	}
 	if r.Notice != "" {
 		parts = append(parts, r.Notice)
@@ -30,8 +31,9 @@ func (b *Bot) finish(r Reply) Reply {
 	return r
 }
 
-// contactLine is the line that ends every non-urgent reply.
-func contactLine(c faq.Contact) string {
+// Footer is the line that ends every non-urgent reply, which adapters
+// lay out in their platform's way.
+func Footer(c faq.Contact) string {
 	return "Questions or booking: " + c.Line()
 }
 
@@ -50,15 +52,7 @@ func (b *Bot) answer(i int, score float64) Reply {
 func (b *Bot) fallback(score float64, sugg []Suggestion) Reply {
 	c := b.faq.Contact
 	var body strings.Builder
-	fmt.Fprintf(&body, "I'm sorry, I don't know that one: it isn't in my FAQ, and I'd rather not guess. %s can answer it personally", c.Name)
-	switch {
-	case c.Email != "" && c.Phone != "":
-		fmt.Fprintf(&body, ": email %s or call %s.", c.Email, c.Phone)
-	case c.Email != "":
-		fmt.Fprintf(&body, ": email %s.", c.Email)
-	default:
-		fmt.Fprintf(&body, ": call %s.", c.Phone)
-	}
+	fmt.Fprintf(&body, "I'm sorry, I don't know that one: it isn't in my FAQ, and I'd rather not guess. %s can answer it personally; the details are below.", c.Name)
 	if len(sugg) > 0 {
 		body.WriteString("\n\nYou could ask:")
 		for _, s := range sugg {
@@ -90,7 +84,10 @@ func (b *Bot) Greeting() Reply {
 	for _, s := range examples {
 		qs = append(qs, "“"+s.Question+"”")
 	}
-	body := fmt.Sprintf("Hello, and welcome! I answer questions about Craniosacral Therapy for %s.", who)
+	body := fmt.Sprintf("Hello, and welcome! I answer questions for %s.", who)
+	if subject := b.faq.Subject; subject != "" {
+		body = fmt.Sprintf("Hello, and welcome! I answer questions about %s for %s.", subject, who)
+	}
 	if len(qs) > 0 {
 		body += " You can ask me, for example, " + joinOr(qs) + "."
 	}

@@ -27,6 +27,7 @@ type fusion struct {
 	answer            model   // ranks the entries: how likely each is the answer
 	accept            model   // is the best-ranked entry the answer, or is it a fallback?
 	sure              float64 // accept's probability at which meaning answers without the words agreeing
+	sparseSure        float64 // sure, for an entry the bank knows nothing of (one the therapist added)
 	urgent            model   // is this message (or part) an emergency or a crisis?
 	// partThreshold is the urgent model's threshold for one sentence of a
 	// longer message (its threshold is for the whole message): a lone
@@ -96,6 +97,8 @@ func parseFusion(file string, data []byte) (fusion, error) {
 				fu.talkMargin = float32(v)
 			case "sure":
 				fu.sure = v
+			case "sparse-sure":
+				fu.sparseSure = v
 			default:
 				return fmt.Errorf("unknown setting %q", name)
 			}
@@ -136,7 +139,7 @@ func parseFusion(file string, data []byte) (fusion, error) {
 // String writes the fusion in the file's format.
 func (fu fusion) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "[read]\nalpha %.3f\nvotes %d\nclaim %.3f\nown-weight %.3f\nridge-lambda %.4f\nsure %.3f\ntalk-min %.3f\ntalk-margin %.3f\n", fu.alpha, fu.k, fu.claim, fu.ownWeight, fu.lambda, fu.sure, fu.talkMin, fu.talkMargin)
+	fmt.Fprintf(&b, "[read]\nalpha %.3f\nvotes %d\nclaim %.3f\nown-weight %.3f\nridge-lambda %.4f\nsure %.3f\nsparse-sure %.3f\ntalk-min %.3f\ntalk-margin %.3f\n", fu.alpha, fu.k, fu.claim, fu.ownWeight, fu.lambda, fu.sure, fu.sparseSure, fu.talkMin, fu.talkMargin)
 	for _, s := range []struct {
 		name  string
 		m     model
@@ -291,7 +294,7 @@ func (ix *semIndex) urgentFeatures(row, rdg []float32, k int, context [numContex
 	bs := ix.bests(row)
 	urgent := max(bs.kind[lineEmergency], bs.kind[lineCrisis])
 	other := bs.kind[lineOutOfScope]
-	for _, kd := range []lineKind{lineEntry, lineGreeting, lineThanks, lineGoodbye, lineHelp} {
+	for _, kd := range []lineKind{lineEntry, lineGreeting, lineThanks, lineGoodbye, lineHelp, lineOther} {
 		other = max(other, bs.kind[kd])
 	}
 	// votes among all lines

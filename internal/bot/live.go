@@ -27,3 +27,12 @@ func (l *Live) Bot() *Bot { return l.p.Load() }
 
 // Respond answers with the Bot in service.
 func (l *Live) Respond(ctx context.Context, m Message) Reply { return l.p.Load().Respond(ctx, m) }
+
+// Search ranks the questions of the Bot in service (see Bot.Search).
+func (l *Live) Search(filter string) []Suggestion { return l.p.Load().Search(filter) }
+
+// Answer returns an entry's reply from the Bot in service.
+func (l *Live) Answer(id string) (Reply, bool) { return l.p.Load().Answer(id) }
+
+// Subject is the subject of the FAQ in service.
+func (l *Live) Subject() string { return l.p.Load().Subject() }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"cstbot/internal/faq"
@@ -42,4 +43,33 @@ func SelfTest(f *faq.FAQ, m *Meaning) []faq.Problem {
 		}
 	}
 	return problems
+}
+
+// Check is 'cstbot faq check' after the FAQ parsed: the phrase bank held
+// against it, then the self-test. problems fail the check, with a summary
+// of where they were found; warnings (bank sections for entries the FAQ
+// lacks) do not.
+func Check(f *faq.FAQ, m *Meaning) (problems, warnings []faq.Problem, summary string) {
+	_, warnings, err := m.bank.Check(f)
+	var ferr *faq.Error
+	if errors.As(err, &ferr) {
+		return ferr.Problems, warnings, "found in the phrase bank against this FAQ."
+	}
+	if ps := SelfTest(f, m); len(ps) > 0 {
+		return ps, warnings, "found by the self-test: the bot would answer these questions with the wrong entry."
+	}
+	return nil, warnings, ""
+}
+
+// CheckSummary is the one line 'faq check' (or, with test, 'faq test')
+// says of an FAQ without problems.
+func CheckSummary(f *faq.FAQ, test bool) string {
+	examples := 0
+	for _, e := range f.Entries {
+		examples += len(e.Examples)
+	}
+	if test {
+		return fmt.Sprintf("%s: ok, all %d examples reach their entries and no entry shadows another", f.Source, examples)
+	}
+	return fmt.Sprintf("%s: ok, %d entries, %d examples, %d synonym groups, contact %s", f.Source, len(f.Entries), examples, len(f.Synonyms), f.Contact.Line())
 }

@@ -20,6 +20,7 @@ const (
 	lineThanks
 	lineGoodbye
 	lineHelp
+	lineOther // a bank phrasing for an entry this FAQ lacks: only a counterweight for urgency
 	numLineKinds
 )
 
@@ -74,7 +75,7 @@ func buildSemIndex(f *faq.FAQ, phrases []faq.Phrase, m *Meaning, fu fusion) *sem
 		} else if i, ok := byID[p.Label]; ok {
 			l.kind, l.entry = lineEntry, i
 		} else {
-			continue
+			l.kind = lineOther
 		}
 		ix.lines = append(ix.lines, l)
 	}

@@ -195,11 +195,14 @@ func (b *Bot) decide(ev evidence, fu fusion) understanding {
 	u.sem, u.lexical = float64(ev.bs.entry[top.entry]), top.x[4]
 	// Answered when the fusion accepts and either the words agree (the
 	// lexical matcher alone would answer the same) or the fusion is sure.
-	// An entry the bank knows nothing of (one the therapist added) is
-	// known to the words by its few lines only: their agreement is not
-	// asked for.
-	agree := top.x[slices.Index(answerFeatures, "lexical-accepts")] == 1 || b.sparse[top.entry] == 1
-	if u.p >= fu.accept.threshold && (agree || u.p >= fu.sure) && !b.aboutSomeoneElse(ev.all, top.entry) {
+	// An entry the bank knows nothing of (one the therapist added) is known
+	// to the words by its few lines only: it needs less sureness instead.
+	sure := fu.sure
+	if b.sparse[top.entry] == 1 {
+		sure = fu.sparseSure
+	}
+	agree := top.x[slices.Index(answerFeatures, "lexical-accepts")] == 1
+	if u.p >= fu.accept.threshold && (agree || u.p >= sure) && !b.aboutSomeoneElse(ev.all, top.entry) {
 		u.kind = KindAnswer
 	}
 	return u

@@ -5,9 +5,11 @@ package console
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"cstbot/internal/bot"
@@ -25,6 +27,11 @@ type Config struct {
 	Interactive bool
 	// Banner is printed once at the start of an interactive chat.
 	Banner string
+	// JSON, when not interactive, writes each reply as one JSON object a
+	// line: the question, and the reply's JSON form (cstbot ask --json).
+	JSON bool
+	// Platform names the channel in the messages ("console" by default).
+	Platform string
 }
 
 // Adapter chats on a terminal. It serves one conversation at a time.
@@ -43,6 +50,12 @@ func New(cfg Config, r bot.Responder) *Adapter {
 func (a *Adapter) Run(ctx context.Context) error {
 	out := bufio.NewWriter(a.cfg.Out)
 	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	platform := a.cfg.Platform
+	if platform == "" {
+		platform = "console"
+	}
 	in := bufio.NewReader(a.cfg.In)
 	if a.cfg.Interactive {
 		if a.cfg.Banner != "" {
@@ -79,11 +92,20 @@ func (a *Adapter) Run(ctx context.Context) error {
 				continue
 			}
 		}
-		reply := a.r.Respond(ctx, bot.Message{Text: line, Platform: "console"})
-		if a.cfg.Interactive {
+		reply := a.r.Respond(ctx, bot.Message{Text: strings.TrimSuffix(line, "\r"), Platform: platform})
+		switch {
+		case a.cfg.JSON && !a.cfg.Interactive:
+			if err := enc.Encode(struct {
+				Question string `json:"question"`
+				bot.Reply
+			}{line, reply}); err != nil {
+				return fmt.Errorf("console: write: %w", err)
+			}
+			continue
+		case a.cfg.Interactive:
 			fmt.Fprintln(out)
 			fmt.Fprintln(out, indent(reply.Text))
-		} else {
+		default:
 			fmt.Fprintln(out, reply.Text)
 			fmt.Fprintln(out)
 		}
@@ -111,4 +133,31 @@ func ReadLine(r *bufio.Reader) (string, error) {
 
 func indent(s string) string {
 	return "bot> " + strings.ReplaceAll(s, "\n", "\n     ")
+}
+
+// ReadLines reads every line of r, without line endings, empty lines
+// included.
+func ReadLines(r io.Reader) ([]string, error) {
+	in := bufio.NewReader(r)
+	var out []string
+	for {
+		line, err := ReadLine(in)
+		if errors.Is(err, io.EOF) && line == "" {
+			return out, nil
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return out, err
+		}
+		out = append(out, strings.TrimSuffix(line, "\r"))
+	}
+}
+
+// IsTerminal reports whether a standard stream is a terminal.
+func IsTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

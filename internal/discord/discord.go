@@ -38,6 +38,11 @@ const Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
 // Config configures an Adapter. Only Token is required.
 type Config struct {
+	// Catalog serves what is shown rather than asked (inline results,
+	// autocomplete, command descriptions), unrecorded; nil means the
+	// Responder, which must then be a bot.Catalog.
+	Catalog bot.Catalog
+
 	Token   string // the bot token, with or without "Bot "
 	APIURL  string // replaces https://discord.com for REST calls (a proxy or a test server)
 	GuildID string // register slash commands to this server only (instant updates while testing)
@@ -55,7 +60,7 @@ type Config struct {
 	// AdminIDs are the Discord user ids that may use /report and /reload,
 	// which Admin answers; anyone else gets a short "not available".
 	AdminIDs []string
-	Admin    func(ctx context.Context, command string) string
+	Admin    bot.Admin
 }
 
 // Adapter is a Discord bot. Run it once.
@@ -81,6 +86,12 @@ type Adapter struct {
 
 // New checks cfg and returns an Adapter answering with r. It does no I/O.
 func New(cfg Config, r bot.Responder) (*Adapter, error) {
+	if cfg.Catalog == nil {
+		cfg.Catalog, _ = r.(bot.Catalog)
+	}
+	if cfg.Catalog == nil {
+		cfg.Catalog = bot.NoCatalog{}
+	}
 	cfg.Token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "))
 	if !ValidToken(cfg.Token) {
 		return nil, errors.New("discord: the token does not look like a bot token (three parts separated by dots)")

@@ -556,7 +556,10 @@ func TestAdminSlashCommands(t *testing.T) {
 	admin := discordtest.User{ID: "555", Name: "inna"}
 	h := start(t, nil, func(c *Config) {
 		c.AdminIDs = []string{admin.ID}
-		c.Admin = func(ctx context.Context, command string) string { return "THE REPORT for " + command }
+		c.Admin = bot.AdminFuncs{
+			ReportFunc: func(context.Context) string { return "THE REPORT for report" },
+			ReloadFunc: func(context.Context) string { return "THE REPORT for reload" },
+		}
 	}, nil)
 	h.ready(t)
 	cmds, _ := h.srv.Requests("/commands")[0].Body[""].([]any)

@@ -108,7 +108,7 @@ func (a *Adapter) onInteraction(s *discordgo.Session, i *discordgo.InteractionCr
 		var m bot.Message
 		switch i.Type {
 		case discordgo.InteractionApplicationCommand:
-			if name := i.ApplicationCommandData().Name; name == "report" || name == "reload" {
+			if name := i.ApplicationCommandData().Name; bot.IsAdminCommand(name) {
 				a.adminCommand(i.Interaction, user.ID, name)
 				return
 			}
@@ -171,7 +171,7 @@ func (a *Adapter) adminCommand(i *discordgo.Interaction, userID, name string) {
 	text := "This command is not available."
 	if slices.Contains(a.cfg.AdminIDs, userID) && a.cfg.Admin != nil {
 		a.log.Info("discord: admin command", "command", name)
-		text = a.cfg.Admin(a.stopCtx, name)
+		text = bot.RunAdmin(a.stopCtx, a.cfg.Admin, name)
 	}
 	fence := "`" + "``"
 	parts := split(text, maxContent-10)
@@ -229,9 +229,9 @@ func (a *Adapter) autocomplete(i *discordgo.Interaction) {
 			typed, _ = o.Value.(string)
 		}
 	}
-	topics := a.r.Respond(a.stopCtx, bot.Message{Platform: "discord", Command: bot.CommandTopics, Text: typed})
+	// Shown, not asked: through the catalog, so nothing is recorded.
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
-	for _, s := range topics.Suggestions {
+	for _, s := range a.cfg.Catalog.Search(typed) {
 		if len(choices) == maxChoices {
 			break
 		}
@@ -241,12 +241,21 @@ func (a *Adapter) autocomplete(i *discordgo.Interaction) {
 		Data: &discordgo.InteractionResponseData{Choices: choices}})
 }
 
+// askDescription is /ask's description: "Ask a question about" the FAQ's
+// subject, within Discord's 100 characters.
+func askDescription(subject string) string {
+	if subject == "" {
+		return "Ask a question, in your own words"
+	}
+	return truncate("Ask a question about "+subject, 100)
+}
+
 // registerCommands overwrites the bot's slash commands, globally or in the
 // configured server.
 func (a *Adapter) registerCommands() {
 	appID, _ := a.appID.Load().(string)
 	cmds := []*discordgo.ApplicationCommand{
-		{Name: "ask", Description: "Ask a question about Craniosacral Therapy", Options: []*discordgo.ApplicationCommandOption{
+		{Name: "ask", Description: askDescription(a.cfg.Catalog.Subject()), Options: []*discordgo.ApplicationCommandOption{
 			{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, in your own words", Required: true, MaxLength: 1000},
 		}},
 		{Name: "faq", Description: "Pick a question from the FAQ", Options: []*discordgo.ApplicationCommandOption{
@@ -257,8 +266,8 @@ func (a *Adapter) registerCommands() {
 	if len(a.cfg.AdminIDs) > 0 {
 		adminsOnly := int64(0) // hidden from members; the ids are checked anyway
 		cmds = append(cmds,
-			&discordgo.ApplicationCommand{Name: "report", Description: "For the therapist: what clients asked that the FAQ could not answer", DefaultMemberPermissions: &adminsOnly},
-			&discordgo.ApplicationCommand{Name: "reload", Description: "For the therapist: reload the FAQ file now", DefaultMemberPermissions: &adminsOnly})
+			&discordgo.ApplicationCommand{Name: bot.AdminReport, Description: "For the therapist: what clients asked that the FAQ could not answer", DefaultMemberPermissions: &adminsOnly},
+			&discordgo.ApplicationCommand{Name: bot.AdminReload, Description: "For the therapist: reload the FAQ file now", DefaultMemberPermissions: &adminsOnly})
 	}
 	err := a.retry(func() error {
 		_, err := a.s.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, cmds)

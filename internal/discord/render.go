@@ -40,7 +40,7 @@ func messages(r bot.Reply) []*discordgo.MessageSend {
 	}
 	footer := ""
 	if r.Contact != nil {
-		footer = truncate("Questions or booking: "+r.Contact.Line(), maxFooter)
+		footer = truncate(r.Footer, maxFooter)
 	}
 	parts := split(desc, maxDescription)
 	out := make([]*discordgo.MessageSend, len(parts))

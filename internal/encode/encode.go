@@ -14,7 +14,10 @@
 package encode
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"sync"
 )
@@ -179,4 +182,28 @@ func (e *Encoder) EncodeAll(texts []string, workers int) [][]float32 {
 	close(next)
 	wg.Wait()
 	return out
+}
+
+// WriteJSON writes each text's vector as one JSON object a line,
+// {"text": ..., "vector": [Dim numbers]}, in order, encoding batches on up
+// to workers goroutines.
+func (e *Encoder) WriteJSON(w io.Writer, texts []string, workers int) error {
+	out := bufio.NewWriter(w)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	for start := 0; start < len(texts); start += 64 {
+		batch := texts[start:min(start+64, len(texts))]
+		for i, v := range e.EncodeAll(batch, workers) {
+			if err := enc.Encode(struct {
+				Text   string    `json:"text"`
+				Vector []float32 `json:"vector"`
+			}{batch[i], v}); err != nil {
+				return fmt.Errorf("encode: write: %w", err)
+			}
+		}
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("encode: write: %w", err)
+	}
+	return nil
 }

@@ -157,10 +157,16 @@ func (b *Bank) Check(f *FAQ) (usable *Bank, warnings []Problem, err error) {
 		}
 		usable.Phrases = append(usable.Phrases, p)
 	}
-	for _, label := range slices.Sorted(maps.Keys(missing)) {
-		p := first[label]
+	if len(missing) > 0 { // one warning, naming them all: another practice's FAQ lacks them all
+		labels := slices.Sorted(maps.Keys(missing))
+		n := 0
+		for _, c := range missing {
+			n += c
+		}
+		p := first[labels[0]]
 		warnings = append(warnings, Problem{File: p.File, Line: p.Line,
-			Msg: fmt.Sprintf("[%s]: %s has no entry %q, so its %d phrasing%s are not used", label, f.Source, label, missing[label], plural(missing[label]))})
+			Msg: fmt.Sprintf("the phrase bank has sections for %d entr%s %s lacks (%s); their %d phrasing%s are not used",
+				len(labels), map[bool]string{true: "y", false: "ies"}[len(labels) == 1], f.Source, strings.Join(labels, ", "), n, plural(n))})
 	}
 	if len(problems) > 0 {
 		return nil, warnings, &Error{Problems: problems}

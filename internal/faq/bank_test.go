@@ -50,7 +50,7 @@ func TestBankCheck(t *testing.T) {
 	if len(usable.Phrases) != 2 {
 		t.Errorf("usable = %+v, want the clothing and out-of-scope lines", usable.Phrases)
 	}
-	if len(warnings) != 1 || !strings.Contains(warnings[0].String(), `p.txt:5: [renamed-entry]: faq.yaml has no entry "renamed-entry", so its 2 phrasings are not used`) {
+	if len(warnings) != 1 || !strings.Contains(warnings[0].String(), `p.txt:5: the phrase bank has sections for 1 entry faq.yaml lacks (renamed-entry); their 2 phrasings are not used`) {
 		t.Errorf("warnings = %v", warnings)
 	}
 	bank.Phrases = append(bank.Phrases, Phrase{Label: "clothing", Text: "does it hurt", File: "p.txt", Line: 12})

@@ -3,11 +3,19 @@
 // the file and line it is on.
 package faq
 
-import "strings"
+import (
+	"fmt"
+	"os"
+	"strings"
+)
 
 // FAQ is a validated FAQ file. It is not modified after Parse.
 type FAQ struct {
-	Source   string     // the file it was read from, for messages
+	Source string // the file it was read from, for messages
+	// Subject is what the practice offers, as clients would name it
+	// ("Craniosacral Therapy"): the welcome and the slash commands say it.
+	// Empty, they speak of "your questions" only.
+	Subject  string
 	Contact  Contact    // who clients should contact
 	Synonyms [][]string // groups of words that mean the same to clients
 	Entries  []Entry
@@ -75,9 +83,15 @@ func (c Contact) TelURL() string {
 	if b.Len() == 0 {
 		return ""
 	}
-	d := b.String()
-	if len(d) == 10 && d[0] != '+' { // a North American number without its country code
-		d = "+1" + d
+	return "tel:" + b.String() // as written: no country is assumed
+}
+
+// ReadFile reads and validates the FAQ file at path; an unreadable file
+// is said so, in plain words.
+func ReadFile(path string) (*FAQ, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the FAQ: %w", err)
 	}
-	return "tel:" + d
+	return Parse(path, data)
 }

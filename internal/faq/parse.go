@@ -21,6 +21,7 @@ const (
 	MaxEntries  = 5000
 	MaxID       = 48 // an id rides in button data, which Telegram limits to 64 bytes
 	MaxFileSize = 4 << 20
+	MaxSubject  = 80 // characters in the subject
 )
 
 // Problem is one mistake in an FAQ file.
@@ -105,8 +106,15 @@ func (p *parser) parse(data []byte) *FAQ {
 	}
 	f := &FAQ{Source: p.file}
 	var sawContact, sawEntries bool
-	p.fields(doc.Content[0], "the file", []string{"contact", "synonyms", "entries"}, func(key string, k, v *yaml.Node) {
+	p.fields(doc.Content[0], "the file", []string{"subject", "contact", "synonyms", "entries"}, func(key string, k, v *yaml.Node) {
 		switch key {
+		case "subject":
+			if s, ok := p.text(v, "subject"); ok {
+				if utf8.RuneCountInString(s) > MaxSubject {
+					p.add(v.Line, "subject: %d characters; at most %d", utf8.RuneCountInString(s), MaxSubject)
+				}
+				f.Subject = s
+			}
 		case "contact":
 			sawContact = true
 			f.Contact = p.contact(k, v)
@@ -401,4 +409,17 @@ func (p *parser) text(v *yaml.Node, what string) (string, bool) {
 		return "", true
 	}
 	return strings.TrimSpace(v.Value), true
+}
+
+// WriteProblems writes problems one a line, then "N problem(s) " and the
+// summary.
+func WriteProblems(w io.Writer, ps []Problem, summary string) {
+	for _, p := range ps {
+		fmt.Fprintln(w, p)
+	}
+	s := "s"
+	if len(ps) == 1 {
+		s = ""
+	}
+	fmt.Fprintf(w, "%d problem%s %s\n", len(ps), s, summary)
 }

@@ -20,7 +20,7 @@ func TestParseValid(t *testing.T) {
 	if got, want := f.Contact.Line(), "Inna · inna@example.com · (415) 555-0100"; got != want {
 		t.Errorf("Contact.Line() = %q, want %q", got, want)
 	}
-	if got, want := f.Contact.TelURL(), "tel:+14155550100"; got != want {
+	if got, want := f.Contact.TelURL(), "tel:4155550100"; got != want {
 		t.Errorf("TelURL() = %q, want %q", got, want)
 	}
 	if len(f.Synonyms) != 1 || len(f.Synonyms[0]) != 2 {

@@ -6,14 +6,17 @@ package report
 
 import (
 	"cmp"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
+	"cstbot/internal/bot"
 	"cstbot/internal/match"
 	"cstbot/internal/store"
 )
@@ -205,4 +208,50 @@ func clip(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// Read builds the report of what st recorded in the age before now,
+// grouping the questions as bot b reads them.
+func Read(ctx context.Context, st *store.Store, b *bot.Bot, age time.Duration, now time.Time) (Report, error) {
+	since := now.Add(-age)
+	qs, err := st.Questions(ctx, since)
+	if err != nil {
+		return Report{}, err
+	}
+	stats, err := st.EntryStats(ctx, since)
+	if err != nil {
+		return Report{}, err
+	}
+	var ids []string
+	for _, e := range b.FAQ().Entries {
+		ids = append(ids, e.ID)
+	}
+	return Build(since, now, qs, stats, b.Index(), ids), nil
+}
+
+// Open reads the report from the question log at path, read-only.
+func Open(ctx context.Context, path string, b *bot.Bot, age time.Duration, now time.Time) (Report, error) {
+	if _, err := os.Stat(path); err != nil {
+		return Report{}, fmt.Errorf("no question log at %s yet: serve has not recorded anything there (is CSTBOT_DATA right?)", path)
+	}
+	st, err := store.OpenReadOnly(path)
+	if err != nil {
+		return Report{}, err
+	}
+	defer st.Close()
+	return Read(ctx, st, b, age, now)
+}
+
+// Formats lists what Write writes.
+var Formats = []string{"text", "csv", "json"}
+
+// Write writes the report in one of Formats.
+func (r Report) Write(w io.Writer, format string) error {
+	switch format {
+	case "csv":
+		return r.WriteCSV(w)
+	case "json":
+		return r.WriteJSON(w)
+	}
+	return r.WriteText(w, 0)
 }

@@ -3,9 +3,12 @@
 package status
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Check reports whether one part of the bot is working, and if not, why.
@@ -38,4 +41,27 @@ func Handler(checks []Check, metrics http.Handler) http.Handler {
 		mux.Handle("GET /metrics", metrics)
 	}
 	return mux
+}
+
+// Probe asks the /healthz of a serve listening on addr (":8080" means
+// this host) and returns what it said and whether it is healthy.
+func Probe(ctx context.Context, addr string) (string, bool, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", false, fmt.Errorf("%q is not an address like :8080", addr)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", false, err
+	}
+	defer resp.Body.Close()
+	body := make([]byte, 512)
+	n, _ := resp.Body.Read(body)
+	return string(body[:n]), resp.StatusCode == http.StatusOK, nil
 }

@@ -89,12 +89,12 @@ func (a *Adapter) onMessage(ctx context.Context, m *tele.Message) {
 	switch {
 	case command != "" && !forUs:
 		return // "/start@otherbot"
-	case command == "report" || command == "reload":
+	case bot.IsAdminCommand(command):
 		if m.Sender == nil || !slices.Contains(a.cfg.AdminIDs, m.Sender.ID) || a.cfg.Admin == nil {
 			return // not for clients: ignored, as if it did not exist
 		}
 		a.log.Info("telegram: admin command", "command", command)
-		a.sendPre(m.Chat, a.cfg.Admin(ctx, command))
+		a.sendPre(m.Chat, bot.RunAdmin(ctx, a.cfg.Admin, command))
 		return
 	case command != "":
 		msg.Text = arg
@@ -184,13 +184,16 @@ func (a *Adapter) answerCallback(cb *tele.Callback, text string) {
 const maxInlineResults = 50
 
 func (a *Adapter) onInline(ctx context.Context, q *tele.Query) {
-	topics := a.r.Respond(ctx, bot.Message{Platform: "telegram", Command: bot.CommandTopics, Text: q.Text})
+	// Shown, not asked: through the catalog, so nothing is recorded.
 	var results tele.Results
-	for _, s := range topics.Suggestions {
+	for _, s := range a.cfg.Catalog.Search(q.Text) {
 		if len(results) == maxInlineResults {
 			break
 		}
-		r := a.r.Respond(ctx, bot.Message{Platform: "telegram", EntryID: s.ID})
+		r, ok := a.cfg.Catalog.Answer(s.ID)
+		if !ok {
+			continue
+		}
 		chunks := split(renderHTML(r), maxMessage)
 		art := &tele.ArticleResult{Title: s.Question, Description: firstLine(r.Body), Text: chunks[0]}
 		art.SetResultID(s.ID)

@@ -27,7 +27,7 @@ func renderHTML(r bot.Reply) string {
 		parts = append(parts, escape(p))
 	}
 	if r.Contact != nil {
-		parts = append(parts, "<i>Questions or booking: "+escape(r.Contact.Line())+"</i>")
+		parts = append(parts, "<i>"+escape(r.Footer)+"</i>")
 	}
 	if r.Notice != "" {
 		parts = append(parts, "<i>"+escape(r.Notice)+"</i>")

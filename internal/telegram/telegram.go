@@ -31,6 +31,11 @@ const DefaultAPIURL = "https://api.telegram.org"
 
 // Config configures an Adapter. Only Token is required.
 type Config struct {
+	// Catalog serves what is shown rather than asked (inline results,
+	// autocomplete, command descriptions), unrecorded; nil means the
+	// Responder, which must then be a bot.Catalog.
+	Catalog bot.Catalog
+
 	Token  string
 	APIURL string // the Bot API base URL; DefaultAPIURL when empty
 
@@ -58,7 +63,7 @@ type Config struct {
 	// AdminIDs are the Telegram user ids that may use /report and
 	// /reload, which Admin answers; for everyone else they are ignored.
 	AdminIDs []int64
-	Admin    func(ctx context.Context, command string) string
+	Admin    bot.Admin
 }
 
 // Adapter is a Telegram bot. Run it once.
@@ -76,6 +81,12 @@ type Adapter struct {
 
 // New checks cfg and returns an Adapter answering with r. It does no I/O.
 func New(cfg Config, r bot.Responder) (*Adapter, error) {
+	if cfg.Catalog == nil {
+		cfg.Catalog, _ = r.(bot.Catalog)
+	}
+	if cfg.Catalog == nil {
+		cfg.Catalog = bot.NoCatalog{}
+	}
 	if !ValidToken(cfg.Token) {
 		return nil, errors.New("telegram: the token does not look like a bot token (digits, a colon, then 30 or more letters, digits, - or _)")
 	}

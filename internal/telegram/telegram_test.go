@@ -568,12 +568,15 @@ func TestAdminCommands(t *testing.T) {
 	var mu sync.Mutex
 	h := start(t, nil, func(c *Config) {
 		c.AdminIDs = []int64{ann.ID}
-		c.Admin = func(ctx context.Context, command string) string {
-			mu.Lock()
-			defer mu.Unlock()
-			asked = append(asked, command)
-			return "REPORT <for> " + command
+		answer := func(command string) func(context.Context) string {
+			return func(context.Context) string {
+				mu.Lock()
+				defer mu.Unlock()
+				asked = append(asked, command)
+				return "REPORT <for> " + command
+			}
 		}
+		c.Admin = bot.AdminFuncs{ReportFunc: answer("report"), ReloadFunc: answer("reload")}
 	})
 	h.srv.Command(bob, "/report")
 	h.srv.Command(bob, "/reload")

@@ -1,18 +1,19 @@
-package main
+package serve
 
 import (
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"strings"
 )
 
-// newLogger builds the one logger: text on a terminal, JSON otherwise
-// (CSTBOT_LOG_FORMAT overrides), at CSTBOT_LOG_LEVEL. Every attribute and
-// message is scrubbed of the secrets, in this one place; it also becomes
-// slog's and log's default, so that libraries' own log lines pass through it.
-func newLogger(w io.Writer, format, level string, terminal bool, secrets []string) (*slog.Logger, error) {
+// NewLogger builds the one logger: text on a terminal, JSON otherwise
+// (format "text" or "json" overrides), at level ("debug", "info", "warn",
+// "error"; default info). Every attribute and message is scrubbed of the
+// secrets, in this one place. It touches no global: main makes it slog's
+// default, so that libraries' own log lines pass through it too. A nil w
+// only checks the settings.
+func NewLogger(w io.Writer, format, level string, terminal bool, secrets []string) (*slog.Logger, error) {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(strings.ToUpper(orDefault(level, "info")))); err != nil {
 		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", level)
@@ -52,12 +53,7 @@ func newLogger(w io.Writer, format, level string, terminal bool, secrets []strin
 	default:
 		return nil, fmt.Errorf("log format %q: want text or json", format)
 	}
-	logger := slog.New(h)
-	if w != nil { // nil: only checking the settings
-		slog.SetDefault(logger)
-		log.SetFlags(0)
-	}
-	return logger, nil
+	return slog.New(h), nil
 }
 
 // redactor returns a function that replaces every secret in a text.
