@@ -17,8 +17,7 @@ import (
 	"cstbot/internal/status"
 )
 
-// chat is cstbot with no command: a conversation on the terminal, or one
-// reply per line when the input is not a terminal.
+// chat is a conversation on the terminal, or one reply a line from a pipe.
 func (env environment) chat(ctx context.Context, args []string) error {
 	fs := env.flags("cstbot")
 	faqPath := fs.String("faq", "", "FAQ `file` to use instead of the built-in one (env CSTBOT_FAQ)")
@@ -32,15 +31,14 @@ func (env environment) chat(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := console.Config{In: env.stdin, Out: env.stdout, Interactive: console.IsTerminal(env.stdin)}
+	cfg := console.Config{In: env.stdin, Out: env.stdout, Interactive: console.IsTerminal(env.stdin), Color: env.getenv("NO_COLOR") == ""}
 	if cfg.Interactive {
 		cfg.Banner = b.Greeting().Text + "\n\n(To answer clients on Telegram or Discord, set TELEGRAM_TOKEN or DISCORD_TOKEN and run 'cstbot serve'.)"
 	}
 	return console.New(cfg, b).Run(ctx)
 }
 
-// ask answers each argument, or each line of input; with --json, one
-// object a line: the question and the reply's JSON form.
+// ask answers the arguments, or each line of input (--json: JSON lines).
 func (env environment) ask(ctx context.Context, args []string) error {
 	fs := env.flags("ask")
 	asJSON := fs.Bool("json", false, "print one JSON object per question: question, kind, id, score, reply, lexical, semantic, nearest")
@@ -59,17 +57,21 @@ func (env environment) ask(ctx context.Context, args []string) error {
 	return console.New(console.Config{In: in, Out: env.stdout, JSON: *asJSON, Platform: "cli"}, b).Run(ctx)
 }
 
-// faq is 'faq check' and 'faq test': the FAQ validated, the phrase bank
-// held against it, the self-test run (bot.Check). Problems are printed
-// once, on standard output (exit 1); the bank's warnings on standard error.
+// faq check|test: the FAQ validated, the bank held against it, the
+// self-test run (bot.Check); the bank's warnings on standard error.
+// faq learn: each QUESTION added to the entry's "also" lines (serve.Learn).
 func (env environment) faq(args []string) error {
-	if len(args) == 0 || args[0] != "check" && args[0] != "test" {
-		return usagef("faq: want a subcommand: check or test")
+	if len(args) == 0 || !slices.Contains([]string{"check", "test", "learn"}, args[0]) {
+		return usagef("faq: want a subcommand: check, test or learn")
 	}
 	fs := env.flags("faq " + args[0])
-	faqPath := fs.String("faq", "", "FAQ `file` to check (default: the FILE argument, CSTBOT_FAQ, or the built-in FAQ)")
+	faqPath := fs.String("faq", "", "FAQ `file` (default: the FILE argument, CSTBOT_FAQ, or the built-in FAQ)")
+	force := fs.Bool("force", false, "learn: add a question even if it already reaches another entry")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	if args[0] == "learn" {
+		return env.learn(orDefault(*faqPath, env.getenv("CSTBOT_FAQ")), fs.Args(), *force)
 	}
 	if fs.NArg() > 1 {
 		return usagef("faq %s: one file at a time", args[0])
@@ -96,8 +98,23 @@ func (env environment) faq(args []string) error {
 	return nil
 }
 
-// problems prints an FAQ's problems and a summary, once, on standard
-// output, and sets exit status 1.
+func (env environment) learn(path string, args []string, force bool) error {
+	if len(args) < 2 || path == "" {
+		return usagef("faq learn: want --faq FILE (or CSTBOT_FAQ), an entry id and at least one question")
+	}
+	mn, err := meaning()
+	if err != nil {
+		return err
+	}
+	said, err := serve.Learn(path, mn, args[0], args[1:], force)
+	if err != nil {
+		return fmt.Errorf("faq learn: %w", err)
+	}
+	_, err = fmt.Fprintln(env.stdout, said)
+	return err
+}
+
+// problems prints the problems once, on standard output: exit status 1.
 func (env environment) problems(ps []faq.Problem, summary string) error {
 	faq.WriteProblems(env.stdout, ps, summary)
 	return silent(1)
@@ -122,8 +139,7 @@ func (env environment) embed(args []string) error {
 	return mn.Encoder().WriteJSON(env.stdout, texts, runtime.GOMAXPROCS(0))
 }
 
-// report prints what clients asked that the FAQ could not answer, and how
-// the answers did.
+// report prints what the FAQ could not answer, and how the answers did.
 func (env environment) report(ctx context.Context, args []string) error {
 	fs := env.flags("report")
 	since := fs.String("since", "30d", "how far back: 30d, 7d, 12h, …")
@@ -166,11 +182,9 @@ func (env environment) healthcheck(ctx context.Context, args []string) error {
 		return configError("healthcheck: CSTBOT_HTTP_ADDR is not set, so serve has no /healthz")
 	}
 	body, ok, err := status.Probe(ctx, *addr)
-	if err != nil {
+	if fmt.Fprint(env.stdout, body); err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
-	}
-	fmt.Fprint(env.stdout, body)
-	if !ok {
+	} else if !ok {
 		return silent(1)
 	}
 	return nil

@@ -12,8 +12,7 @@ import (
 	"cstbot/internal/serve"
 )
 
-// serve reads serve's flags and environment into a serve.Config, every
-// mistake reported at once, one a line (exit 2), and runs it.
+// serve reads flags and environment into a serve.Config (every mistake at once) and runs it.
 func (env environment) serve(ctx context.Context, args []string) error {
 	var c serve.Config
 	var logFormat, logLevel string
@@ -92,12 +91,10 @@ func (env environment) serve(ctx context.Context, args []string) error {
 	return err
 }
 
-// dockerFAQ is read when no FAQ is configured and the file exists: the
-// Docker image's mount point.
+// dockerFAQ is the Docker image's mount point, read when it exists and no FAQ is set.
 const dockerFAQ = "/etc/cstbot/faq.yaml"
 
-// secret reads a secret from the environment variable name, or from the
-// file named by name_FILE.
+// secret reads the variable name, or the file name_FILE names.
 func (env environment) secret(name string) (string, error) {
 	return serve.Secret(name, env.getenv(name), env.getenv(name+"_FILE"))
 }

@@ -138,8 +138,12 @@ func TestServeWithUnwritableData(t *testing.T) {
 	if got := ask(t, srv, telegramtest.User{ID: 77, FirstName: "X"}, "do I undress?"); !strings.Contains(got, "fully clothed") {
 		t.Errorf("reply %q", got)
 	}
-	if !strings.Contains(logs.String(), "not recording questions") {
-		t.Errorf("the unopenable database was not logged:\n%s", logs.String())
+	l := logs.String()
+	if !strings.Contains(l, "cannot record questions: the directory /proc/cstbot-cannot-be-here does not exist; answering without recording") {
+		t.Errorf("the unopenable database was not logged in plain words:\n%s", l)
+	}
+	if n := strings.Count(l, "cannot record questions"); n != 1 {
+		t.Errorf("logged %d times, want once:\n%s", n, l)
 	}
 }
 

@@ -1,7 +1,5 @@
-// Command cstbot answers clients' questions from an FAQ the therapist
-// keeps in a YAML file (usage.txt; README.md). It turns flags and the
-// environment into configurations, runs commands and maps errors to exit
-// codes; the running bot is internal/serve.
+// Command cstbot answers clients' questions from the therapist's FAQ
+// (usage.txt, README.md); the running bot is internal/serve.
 package main
 
 import (
@@ -78,9 +76,7 @@ func (env environment) run(ctx context.Context, args []string) error {
 	return cmd(args[1:])
 }
 
-// exitError sets the exit status: 2 for a usage mistake (with the usage
-// hint) or a configuration mistake (without), 1 for a failure already
-// reported (no message).
+// exitError is an exit status: 2, a usage (with hint) or configuration mistake.
 type exitError struct {
 	code int
 	msg  string
@@ -118,27 +114,20 @@ func exitCode(err error, stderr io.Writer) int {
 func (env environment) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(env.stderr, usage)
-		fmt.Fprintf(env.stderr, "\nFlags of %s:\n", name)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { fmt.Fprintf(env.stderr, "%s\nFlags of %s:\n", usage, name); fs.PrintDefaults() }
 	return fs
 }
 
 // parse parses flags, turning a bad flag into a usage error.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return silent(2)
+	err := fs.Parse(args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return silent(2) // the flag package has said why
 	}
-	return nil
+	return err
 }
 
-// meaning loads what the bot knows beyond the FAQ (the sentence encoder,
-// the phrase bank and the rules), built into the binary; once per process.
+// meaning is the built-in encoder, phrase bank and rules, loaded once.
 var meaning = sync.OnceValues(func() (*bot.Meaning, error) { return bot.LoadMeaning(defaultfaq.Files) })
 
 // loadFAQ reads the FAQ named by --faq, else CSTBOT_FAQ, else the built-in one.

@@ -210,3 +210,36 @@ func get(t *testing.T, url string) string {
 	}
 	return body
 }
+
+// TestLearnWhileServing: 'faq learn' on the file a running serve uses
+// adds exactly its lines, and serve picks the change up, once.
+func TestLearnWhileServing(t *testing.T) {
+	orig, err := os.ReadFile("../../faq/faq.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "faq.yaml")
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, _, logs := servedBot(t, path)
+	client := telegramtest.User{ID: 4242, FirstName: "Client"}
+	q := "is a bathrobe provided or do I bring my own"
+	out, errOut, code := runCLI(t, nil, "", "faq", "learn", "--faq", path, "clothing", q)
+	if code != 0 || !strings.Contains(out, `Added 1 question to entry "clothing"`) {
+		t.Fatalf("faq learn: exit %d, %q %q", code, out, errOut)
+	}
+	now, _ := os.ReadFile(path)
+	added := strings.Replace(string(now), "      - "+q+"\n", "", 1)
+	if added != string(orig) {
+		t.Errorf("faq learn changed more than its line")
+	}
+	waitFor(t, "the reload", func() bool { return strings.Contains(logs.String(), "FAQ reloaded") })
+	time.Sleep(500 * time.Millisecond)
+	if n := strings.Count(logs.String(), "FAQ reloaded"); n != 1 {
+		t.Errorf("serve reloaded %d times, want once", n)
+	}
+	if reply := ask(t, srv, client, q); !strings.Contains(reply, "fully clothed") && !strings.Contains(strings.ToLower(reply), "clothed") {
+		t.Errorf("after learning, %q gets %q", q, reply)
+	}
+}

@@ -213,7 +213,7 @@ func newBot(f *faq.FAQ, m *Meaning, phrases []faq.Phrase) *Bot {
 	return b
 }
 
-// Subject is the FAQ's subject ("Craniosacral Therapy"), or "".
+// Subject is the FAQ's subject ("Swedish Massage"), or "".
 func (b *Bot) Subject() string { return b.faq.Subject }
 
 // FAQ returns the FAQ the bot answers from.

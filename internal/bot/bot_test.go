@@ -325,3 +325,21 @@ func TestUrgentWordings(t *testing.T) {
 		}
 	}
 }
+
+// TestFallbackSuggestsNearby: a fallback suggests the entries nearest the
+// question by meaning, and gives the contact details once.
+func TestFallbackSuggestsNearby(t *testing.T) {
+	b := shippedBot(t)
+	for _, tt := range []struct{ q, near string }{
+		{"is there parking nearby", "location"},
+		{"how much is a package of ten sessions", "number-of-sessions"},
+	} {
+		r := b.Respond(context.Background(), Message{Text: tt.q})
+		if r.Kind != KindFallback || len(r.Suggestions) == 0 || r.Suggestions[0].ID != tt.near {
+			t.Errorf("Respond(%q) = %s with suggestions %v, want a fallback suggesting %s first", tt.q, r.Kind, r.Suggestions, tt.near)
+		}
+		if n := strings.Count(r.Text, "inna@westsidehealingartscenter.com"); n != 1 {
+			t.Errorf("Respond(%q): the email appears %d times, want once", tt.q, n)
+		}
+	}
+}

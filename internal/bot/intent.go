@@ -36,7 +36,7 @@ func parseSmallTalk(file string, data []byte) (*smallTalk, error) {
 }
 
 // withNames returns the lists with the words of the contact's name as
-// filler ("thanks Inna").
+// filler ("thanks Maria").
 func (st *smallTalk) withNames(c faq.Contact) *smallTalk {
 	cp := *st
 	cp.names = make(map[string]bool)

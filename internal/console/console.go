@@ -32,6 +32,9 @@ type Config struct {
 	JSON bool
 	// Platform names the channel in the messages ("console" by default).
 	Platform string
+	// Color paints the prompt and the replies on a terminal (set it off
+	// for NO_COLOR).
+	Color bool
 }
 
 // Adapter chats on a terminal. It serves one conversation at a time.
@@ -48,6 +51,11 @@ func New(cfg Config, r bot.Responder) *Adapter {
 // Run answers lines until the input ends, "exit" is typed or ctx is done.
 // It returns nil then, and an error only when reading or writing fails.
 func (a *Adapter) Run(ctx context.Context) error {
+	if in, ok := a.cfg.In.(*os.File); ok && a.cfg.Interactive && IsTerminal(in) {
+		if out, ok := a.cfg.Out.(*os.File); ok && IsTerminal(out) {
+			return a.chatTTY(ctx, in, out)
+		}
+	}
 	out := bufio.NewWriter(a.cfg.Out)
 	defer out.Flush()
 	enc := json.NewEncoder(out)

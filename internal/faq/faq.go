@@ -13,7 +13,7 @@ import (
 type FAQ struct {
 	Source string // the file it was read from, for messages
 	// Subject is what the practice offers, as clients would name it
-	// ("Craniosacral Therapy"): the welcome and the slash commands say it.
+	// ("Swedish Massage"): the welcome and the slash commands say it.
 	// Empty, they speak of "your questions" only.
 	Subject  string
 	Contact  Contact    // who clients should contact
@@ -57,7 +57,7 @@ func (f *FAQ) Entry(id string) (Entry, bool) {
 }
 
 // Line returns the contact details on one line:
-// "Inna, Craniosacral Therapist · inna@example.com · (415) 672-4259".
+// "Maria, Massage Therapist · maria@example.com · (415) 555-0100".
 func (c Contact) Line() string {
 	who := c.Name
 	if c.Title != "" {

@@ -83,6 +83,9 @@ func (p *parser) parse(data []byte) *FAQ {
 		p.add(lineOfInvalidUTF8(data), "the file is not UTF-8 text; save it as UTF-8")
 		return nil
 	}
+	if p.prescan(data); len(p.problems) > 0 {
+		return nil // YAML would only repeat them, in its jargon
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {

@@ -115,3 +115,47 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// curlyQuotes are the typographic quotes a word processor puts in: YAML
+// does not read them as quotes.
+const curlyQuotes = "“”‘’„«»"
+
+// valueStart finds, on a line of "key: value" or "- value", where the
+// value starts, or -1.
+var valueStart = regexp.MustCompile(`^\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_-]*:[ \t]+)?`)
+
+// prescan finds, before YAML reads the file, the mistakes YAML would
+// report in its own jargon or not at all: a tab in a line's indentation,
+// on its exact line and column; and a value in curly quotes (pasted from a
+// word processor), which YAML reads as part of the text, so that clients
+// would see them. Text inside a block ("answer: |") may use any quotes.
+func (p *parser) prescan(data []byte) {
+	blockIndent := -1 // the indentation of the key that opened a block scalar
+	for i, raw := range strings.Split(string(data), "\n") {
+		line := strings.TrimRight(raw, "\r")
+		n := i + 1
+		lead := len(line) - len(strings.TrimLeft(line, " \t"))
+		if tab := strings.IndexByte(line[:lead], '\t'); tab >= 0 {
+			p.add(n, "line %d starts with a tab (column %d): indent with spaces, not tabs", n, tab+1)
+			continue
+		}
+		body := strings.TrimSpace(line)
+		if blockIndent >= 0 {
+			if body == "" || lead > blockIndent {
+				continue // the block's text
+			}
+			blockIndent = -1
+		}
+		if body == "" || strings.HasPrefix(body, "#") {
+			continue
+		}
+		if strings.HasSuffix(body, "|") || strings.HasSuffix(body, "|-") || strings.HasSuffix(body, ">") || strings.HasSuffix(body, ">-") {
+			blockIndent = lead
+			continue
+		}
+		start := len(valueStart.FindString(line))
+		if start < len(line) && strings.ContainsRune(curlyQuotes, []rune(line[start:])[0]) {
+			p.add(n, "curly quotes %s: use straight quotes \"…\" or none", strings.TrimSpace(line[start:]))
+		}
+	}
+}

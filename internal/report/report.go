@@ -148,7 +148,16 @@ func group(questions []store.Question, ix *match.Index) []Group {
 func (r Report) WriteText(w io.Writer, maxGroups int) error {
 	var b strings.Builder
 	days := int(r.Until.Sub(r.Since).Hours()/24 + 0.5)
-	fmt.Fprintf(&b, "cstbot report: the last %d days (%s to %s)\n\n", days, r.Since.Format("2 Jan 2006"), r.Until.Format("2 Jan 2006"))
+	period := fmt.Sprintf("the last %d days (%s to %s)", days, r.Since.Format("2 Jan 2006"), r.Until.Format("2 Jan 2006"))
+	recorded := r.Unanswered
+	for _, e := range r.Entries {
+		recorded += e.Served + e.Up + e.Down
+	}
+	if recorded == 0 {
+		_, err := fmt.Fprintf(w, "No questions recorded yet in %s.\n", period)
+		return err
+	}
+	fmt.Fprintf(&b, "cstbot report: %s\n\n", period)
 	fmt.Fprintf(&b, "QUESTIONS THE FAQ COULD NOT ANSWER\n")
 	if r.Unanswered == 0 {
 		b.WriteString("  None. Every question got an answer.\n")
@@ -164,6 +173,9 @@ func (r Report) WriteText(w io.Writer, maxGroups int) error {
 				ex = append(ex, fmt.Sprintf("%q", clip(e, 80)))
 			}
 			fmt.Fprintf(&b, "  %4d×  %s\n", g.Count, strings.Join(ex, "  ·  "))
+			if g.Nearest != "" && len(g.Examples) > 0 { // how to teach it, if its nearest entry is the right one
+				fmt.Fprintf(&b, "         teach: cstbot faq learn %s %s\n", g.Nearest, shellQuote(g.Examples[0]))
+			}
 		}
 	}
 	b.WriteString("\nHOW THE ANSWERS DID (least helpful first)\n")
@@ -254,4 +266,9 @@ func (r Report) Write(w io.Writer, format string) error {
 		return r.WriteJSON(w)
 	}
 	return r.WriteText(w, 0)
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

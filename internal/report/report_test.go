@@ -161,3 +161,27 @@ func BenchmarkReport(b *testing.B) {
 	b.StopTimer()
 	st.Close()
 }
+
+func TestEmptyReport(t *testing.T) {
+	b := shipped(t)
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	r := Build(now.Add(-30*24*time.Hour), now, nil, nil, b.Index(), ids(b))
+	var out strings.Builder
+	if err := r.WriteText(&out, 0); err != nil {
+		t.Fatal(err)
+	}
+	if want := "No questions recorded yet in the last 30 days (2 Nov 2026 to 2 Dec 2026).\n"; out.String() != want {
+		t.Errorf("empty report = %q, want %q", out.String(), want)
+	}
+}
+
+func TestReportTeaches(t *testing.T) {
+	b := shipped(t)
+	qs := []store.Question{{Text: "do I need to bring a towel", BestID: "clothing", At: time.Now(), Kind: "fallback"}, {Text: "should I bring a towel?", BestID: "clothing", At: time.Now(), Kind: "fallback"}}
+	r := Build(time.Now().Add(-time.Hour), time.Now(), qs, nil, b.Index(), ids(b))
+	var out strings.Builder
+	r.WriteText(&out, 0)
+	if !strings.Contains(out.String(), "teach: cstbot faq learn clothing '") {
+		t.Errorf("the report does not say how to teach its group:\n%s", out.String())
+	}
+}

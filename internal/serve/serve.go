@@ -13,8 +13,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"cstbot/internal/bot"
@@ -83,7 +86,7 @@ func Run(ctx context.Context, c Config) error {
 	if c.Data != "" {
 		var err error
 		if st, err = store.Open(c.Data, log); err != nil {
-			log.Error("not recording questions: the database cannot be opened; answering goes on", "err", err)
+			log.Error("cannot record questions: "+whyUnwritable(c.Data)+"; answering without recording", "file", c.Data, "err", err)
 		} else {
 			defer st.Close()
 			rec.Store = st
@@ -214,4 +217,27 @@ func runAll(ctx context.Context, runners []func(context.Context) error) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// whyUnwritable says, in plain words, why the question log at path cannot
+// be written: its directory is missing, read-only, or not ours to write.
+func whyUnwritable(path string) string {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("the directory %s does not exist", dir)
+	case !st.IsDir():
+		return fmt.Sprintf("%s is not a directory", dir)
+	}
+	probe, err := os.CreateTemp(dir, ".cstbot-probe-*")
+	if err == nil {
+		probe.Close()
+		os.Remove(probe.Name())
+		return fmt.Sprintf("%s cannot be opened as a database", path)
+	}
+	if errors.Is(err, syscall.EROFS) {
+		return fmt.Sprintf("the directory %s is read-only", dir)
+	}
+	return fmt.Sprintf("no permission to write in %s", dir)
 }

@@ -200,7 +200,7 @@ func (s *Server) GroupText(u User, chatID int64, text string, replyToBot bool) i
 	}
 	if replyToBot {
 		m["reply_to_message"] = map[string]any{"message_id": 1, "date": time.Now().Unix(), "text": "an earlier answer",
-			"chat": map[string]any{"id": chatID, "type": "supergroup"}, "from": map[string]any{"id": BotID, "is_bot": true, "first_name": "CST", "username": BotUsername}}
+			"chat": map[string]any{"id": chatID, "type": "supergroup"}, "from": map[string]any{"id": BotID, "is_bot": true, "first_name": "FAQ Bot", "username": BotUsername}}
 	}
 	return s.push("message", m)
 }
@@ -365,7 +365,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 func (s *Server) method(w http.ResponseWriter, r *http.Request, method string, c Call) {
 	switch method {
 	case "getMe":
-		ok(w, map[string]any{"id": BotID, "is_bot": true, "first_name": "CST", "username": BotUsername, "supports_inline_queries": true})
+		ok(w, map[string]any{"id": BotID, "is_bot": true, "first_name": "FAQ Bot", "username": BotUsername, "supports_inline_queries": true})
 	case "getUpdates":
 		s.getUpdates(w, r, c)
 	case "sendMessage":
@@ -384,7 +384,7 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, method string, c
 		s.mu.Unlock()
 		ok(w, map[string]any{"message_id": id, "date": time.Now().Unix(), "text": c.String("text"),
 			"chat": map[string]any{"id": chatID, "type": "private"},
-			"from": map[string]any{"id": BotID, "is_bot": true, "first_name": "CST", "username": BotUsername}})
+			"from": map[string]any{"id": BotID, "is_bot": true, "first_name": "FAQ Bot", "username": BotUsername}})
 	case "setWebhook":
 		s.mu.Lock()
 		s.webhook.url, s.webhook.secret = c.String("url"), c.String("secret_token")
