@@ -2,7 +2,7 @@
 # cstbot: a static binary on distroless. Build:
 #   docker build --build-arg VERSION=$(git describe --always) -t cstbot .
 # Run (tokens from an env file, the FAQ mounted so edits reload live):
-#   docker run --env-file cstbot.env -v $PWD/faq/faq.yaml:/etc/cstbot/faq.yaml:ro -p 8080:8080 cstbot
+#   docker run --env-file cstbot.env -v $PWD/faq:/etc/cstbot -p 8080:8080 cstbot
 
 FROM golang:1.26 AS build
 WORKDIR /src

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -190,5 +191,69 @@ func TestInlineQueriesAreNotServed(t *testing.T) {
 	}
 	if served != 1 {
 		t.Errorf("five inline queries and one question: %d answers served, want 1 (%+v)", served, stats)
+	}
+}
+
+// TestNoticeButtonsTeach: the notice of an unanswered question carries
+// buttons for the two nearest entries; an admin's tap adds the question to
+// that entry's "also" lines and says so; anyone else's tap does nothing;
+// where the FAQ file is read-only, no buttons are offered.
+func TestNoticeButtonsTeach(t *testing.T) {
+	orig, err := os.ReadFile("../../faq/faq.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "faq.yaml")
+	os.WriteFile(path, orig, 0o644)
+	admin := telegramtest.User{ID: 1001, FirstName: "Admin"}
+	other := telegramtest.User{ID: 2002, FirstName: "Other"}
+	srv, _ := serveWith(t, map[string]string{"CSTBOT_FAQ": path, "CSTBOT_DATA": filepath.Join(dir, "q.db"),
+		"CSTBOT_ADMIN_TELEGRAM_IDS": "1001", "CSTBOT_NOTIFY_TELEGRAM_CHAT": "-500"})
+	q := "is there a lift up to the treatment room"
+	ask(t, srv, other, q)
+	notes, err := srv.WaitSent(-500, 1, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var markup struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	raw := notes[0].String("reply_markup")
+	if err := json.Unmarshal([]byte(raw), &markup); err != nil || len(markup.InlineKeyboard) != 1 || len(markup.InlineKeyboard[0]) != 2 {
+		t.Fatalf("the notice's buttons: %q (%v), want two", raw, err)
+	}
+	button := markup.InlineKeyboard[0][0]
+	entry := button.CallbackData[strings.LastIndex(button.CallbackData, ":")+1:]
+	srv.Tap(other, button.CallbackData)
+	time.Sleep(300 * time.Millisecond)
+	if now, _ := os.ReadFile(path); string(now) != string(orig) {
+		t.Fatal("a tap by someone who is not an admin changed the FAQ")
+	}
+	srv.Tap(admin, button.CallbackData)
+	waitFor(t, "the question added", func() bool {
+		now, _ := os.ReadFile(path)
+		return strings.Contains(string(now), "      - "+q+"\n")
+	})
+	answers, _ := srv.WaitCalls("answerCallbackQuery", 2, 5*time.Second)
+	if said := answers[len(answers)-1].String("text"); !strings.Contains(said, `Added 1 question to entry "`+entry+`"`) {
+		t.Errorf("the admin's tap was answered %q", said)
+	}
+
+	// A read-only FAQ file: no buttons, and the notice says how to allow them.
+	ro := filepath.Join(t.TempDir(), "faq.yaml")
+	os.WriteFile(ro, orig, 0o444)
+	srv2, _ := serveWith(t, map[string]string{"CSTBOT_FAQ": ro, "CSTBOT_DATA": filepath.Join(t.TempDir(), "q.db"),
+		"CSTBOT_ADMIN_TELEGRAM_IDS": "1001", "CSTBOT_NOTIFY_TELEGRAM_CHAT": "-500"})
+	ask(t, srv2, other, q)
+	notes, err = srv2.WaitSent(-500, 1, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := notes[0].String("reply_markup"); m != "" || !strings.Contains(notes[0].String("text"), "must be writable") {
+		t.Errorf("read-only FAQ: notice %q with buttons %q, want no buttons and how to allow them", notes[0].String("text"), m)
 	}
 }

@@ -95,7 +95,8 @@ func writeAtomic(path string, data []byte) error {
 // Writable reports whether the FAQ file at path can be taught: the file
 // and its directory (for the rename) are writable.
 func Writable(path string) bool {
-	if path == "" {
+	st, err := os.Stat(path)
+	if path == "" || err != nil || st.Mode().Perm()&0o222 == 0 { // read-only, even to root
 		return false
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)

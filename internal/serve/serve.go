@@ -103,7 +103,14 @@ func Run(ctx context.Context, c Config) error {
 	var runners []func(context.Context) error
 	var checks []status.Check
 	if t := c.Telegram; t.Token != "" {
+		var tapped func(context.Context, string) string
 		tg, err := telegram.New(telegram.Config{
+			OnAdminTap: func(ctx context.Context, data string) string {
+				if tapped == nil {
+					return "Nothing to do."
+				}
+				return tapped(ctx, data)
+			},
 			Catalog: live,
 			Token:   t.Token, APIURL: t.APIURL, WebhookURL: t.WebhookURL, Listen: t.Listen, WebhookSecret: t.WebhookSecret,
 			Logger: log, OnRetry: m.Retry("telegram"), OnReconnect: m.Reconnect("telegram"),
@@ -115,9 +122,9 @@ func Run(ctx context.Context, c Config) error {
 		runners = append(runners, tg.Run)
 		checks = append(checks, status.Check{Name: "telegram not connected", OK: tg.Connected})
 		if t.NotifyChat != 0 {
-			rec.OnUnanswered = func(platform, text string) {
-				go tg.Notify(t.NotifyChat, "A question the FAQ could not answer ("+platform+"):\n\n"+text)
-			}
+			n := &notices{tg: tg, chat: t.NotifyChat, live: live, meaning: c.Meaning, path: c.FAQPath}
+			tapped = n.tap
+			rec.OnUnanswered = func(platform, text string) { go n.notify(platform, text) }
 		}
 	}
 	if d := c.Discord; d.Token != "" {

@@ -128,6 +128,10 @@ func (a *Adapter) onMessage(ctx context.Context, m *tele.Message) {
 }
 
 func (a *Adapter) onCallback(ctx context.Context, cb *tele.Callback) {
+	if data, ok := strings.CutPrefix(cb.Data, adminPrefix); ok {
+		a.onAdminTap(ctx, cb, data)
+		return
+	}
 	if rating, ok := strings.CutPrefix(cb.Data, feedbackPrefix); ok {
 		a.onFeedback(ctx, cb, rating)
 		return
@@ -141,6 +145,25 @@ func (a *Adapter) onCallback(ctx context.Context, cb *tele.Callback) {
 	reply := a.r.Respond(ctx, bot.Message{Platform: "telegram", EntryID: id})
 	a.log.Info("telegram: reply to a tap", "kind", reply.Kind, "id", reply.ID)
 	a.sendReply(cb.Message.Chat, reply, nil)
+}
+
+// onAdminTap runs a notice's button for an admin; for anyone else the tap
+// is answered (so the button stops spinning) and does nothing.
+func (a *Adapter) onAdminTap(ctx context.Context, cb *tele.Callback, data string) {
+	if cb.Sender == nil || !slices.Contains(a.cfg.AdminIDs, cb.Sender.ID) || a.cfg.OnAdminTap == nil {
+		a.answerCallback(cb, "")
+		return
+	}
+	said := a.cfg.OnAdminTap(ctx, data)
+	a.log.Info("telegram: admin tap on a notice")
+	a.answerCallback(cb, truncateRunes(said, 190))
+	if cb.Message != nil {
+		text := cb.Message.Text + "\n\n" + said
+		err := a.retry(func() error { _, err := a.tb.Edit(cb.Message, escape(text), &tele.SendOptions{ParseMode: tele.ModeHTML}); return err })
+		if err != nil {
+			a.log.Warn("telegram: updating the notice failed", "err", err)
+		}
+	}
 }
 
 // onFeedback records a 👍 or 👎, thanks the client, and removes the

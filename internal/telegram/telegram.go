@@ -64,6 +64,9 @@ type Config struct {
 	// /reload, which Admin answers; for everyone else they are ignored.
 	AdminIDs []int64
 	Admin    bot.Admin
+	// OnAdminTap answers a tap by an admin on a Notify button, with the
+	// button's data; what it returns is shown and replaces the buttons.
+	OnAdminTap func(ctx context.Context, data string) string
 }
 
 // Adapter is a Telegram bot. Run it once.
@@ -156,16 +159,41 @@ func ValidToken(s string) bool {
 
 // Notify sends a plain-text message to a chat (the therapist's, for
 // unanswered questions), waiting out 429s like any reply.
-func (a *Adapter) Notify(chatID int64, text string) error {
+func (a *Adapter) Notify(chatID int64, text string, buttons ...Button) error {
 	if a.tb == nil {
 		return errors.New("telegram: not running")
 	}
-	for _, c := range split(escape(text), maxMessage) {
-		if err := a.sendText(&tele.Chat{ID: chatID}, c, &tele.SendOptions{ParseMode: tele.ModeHTML, DisableWebPagePreview: true}); err != nil {
+	chunks := split(escape(text), maxMessage)
+	for i, c := range chunks {
+		opts := &tele.SendOptions{ParseMode: tele.ModeHTML, DisableWebPagePreview: true}
+		if i == len(chunks)-1 && len(buttons) > 0 {
+			var row []tele.InlineButton
+			for _, b := range buttons {
+				row = append(row, tele.InlineButton{Text: truncateRunes(b.Text, 60), Data: adminPrefix + b.Data})
+			}
+			opts.ReplyMarkup = &tele.ReplyMarkup{InlineKeyboard: [][]tele.InlineButton{row}}
+		}
+		if err := a.sendText(&tele.Chat{ID: chatID}, c, opts); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Button is a button under a notice: a tap by one of the admin ids calls
+// Config.OnAdminTap with Data (at most 60 bytes); anyone else's does
+// nothing.
+type Button struct{ Text, Data string }
+
+// adminPrefix marks the callback data of a notice's buttons.
+const adminPrefix = "adm:"
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // Connected reports whether the last exchange with the Bot API succeeded.
