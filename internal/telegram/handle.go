@@ -159,7 +159,10 @@ func (a *Adapter) onAdminTap(ctx context.Context, cb *tele.Callback, data string
 	a.answerCallback(cb, truncateRunes(said, 190))
 	if cb.Message != nil {
 		text := cb.Message.Text + "\n\n" + said
-		err := a.retry(func() error { _, err := a.tb.Edit(cb.Message, escape(text), &tele.SendOptions{ParseMode: tele.ModeHTML}); return err })
+		err := a.retry(func() error {
+			_, err := a.tb.Edit(cb.Message, escape(text), &tele.SendOptions{ParseMode: tele.ModeHTML})
+			return err
+		})
 		if err != nil {
 			a.log.Warn("telegram: updating the notice failed", "err", err)
 		}
