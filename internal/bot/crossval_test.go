@@ -215,18 +215,7 @@ func TestLeaveOneEntryOut(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, e := range shipped.Entries {
 		wg.Go(func() {
-			f := *shipped
-			f.Entries = slices.Clone(shipped.Entries)
-			f.Entries[i].Also = e.Also[:min(3, len(e.Also))]
-			var train, held []faq.Phrase
-			for _, p := range bank.Phrases {
-				if p.Label == e.ID {
-					held = append(held, p)
-				} else {
-					train = append(train, p)
-				}
-			}
-			b := newBot(&f, m, train)
+			b, held := leaveOut(shipped, m, bank.Phrases, i, func(int) bool { return false })
 			reached := 0
 			for _, p := range held {
 				if u := b.read(p.Text); u.kind == KindAnswer && u.entry == i {
@@ -254,4 +243,24 @@ func TestLeaveOneEntryOut(t *testing.T) {
 		t.Errorf("left-out entries: worst %.0f%%, median %.0f%%; the floors are 15%% and 40%%", 100*worst, 100*median)
 	}
 	_ = strings.Join(parts, " ")
+}
+
+// leaveOut builds a bot on which entry i is as the therapist adds it: its
+// bank phrasings gone, its question and three "also" lines kept; the
+// phrasings also held out (extra) are left out too. It returns the bot
+// and every phrasing it does not know.
+func leaveOut(shipped *faq.FAQ, m *Meaning, phrases []faq.Phrase, i int, extra func(j int) bool) (*Bot, []faq.Phrase) {
+	e := shipped.Entries[i]
+	f := *shipped
+	f.Entries = slices.Clone(shipped.Entries)
+	f.Entries[i].Also = e.Also[:min(3, len(e.Also))]
+	var train, held []faq.Phrase
+	for j, p := range phrases {
+		if p.Label == e.ID || extra(j) {
+			held = append(held, p)
+		} else {
+			train = append(train, p)
+		}
+	}
+	return newBot(&f, m, train), held
 }

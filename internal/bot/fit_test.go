@@ -78,20 +78,9 @@ func sparseEvidence(tb testing.TB, shipped *faq.FAQ, m *Meaning, fu fusion) []cv
 	fold := assignFolds(bank.Phrases)
 	out := make([][]cvItem, len(shipped.Entries))
 	var wg sync.WaitGroup
-	for i, e := range shipped.Entries {
+	for i := range shipped.Entries {
 		wg.Go(func() {
-			f := *shipped
-			f.Entries = slices.Clone(shipped.Entries)
-			f.Entries[i].Also = e.Also[:min(3, len(e.Also))]
-			var train, held []faq.Phrase
-			for j, p := range bank.Phrases {
-				if p.Label == e.ID || fold[j] == i%numFolds {
-					held = append(held, p)
-				} else {
-					train = append(train, p)
-				}
-			}
-			b := newBot(&f, m, train)
+			b, held := leaveOut(shipped, m, bank.Phrases, i, func(j int) bool { return fold[j] == i%numFolds })
 			for _, p := range held {
 				out[i] = append(out[i], cvItem{p: p, ev: b.evidence(p.Text, fu), b: b})
 			}

@@ -208,13 +208,13 @@ func (b *Bot) answerCandidates(bs bests, votes, rdg, nb []float32, lex []match.R
 			}
 		}
 	}
-	first, second := top2(bs.entry)
-	ofirst, osecond := top2(bs.own)
-	lfirst, lsecond := top2f(lexScore)
+	first, second := top2(bs.entry, -1)
+	ofirst, osecond := top2(bs.own, -1)
+	lfirst, lsecond := top2(lexScore, 0)
 	talk := max(bs.kind[lineGreeting], bs.kind[lineThanks], bs.kind[lineGoodbye], bs.kind[lineHelp])
-	rfirst, rsecond := top2(rdg[:n])
+	rfirst, rsecond := top2(rdg[:n], -1)
 	roos := rdg[n] // lineOutOfScope's class
-	nfirst, nsecond := top2(nb[:n])
+	nfirst, nsecond := top2(nb[:n], -1)
 	out := make([]candidate, 0, len(pool))
 	for _, e := range pool {
 		other := first
@@ -351,20 +351,10 @@ func argmax(v []float32) int {
 	return best
 }
 
-func top2(v []float32) (first, second float32) {
-	first, second = -1, -1
-	for _, x := range v {
-		switch {
-		case x > first:
-			first, second = x, first
-		case x > second:
-			second = x
-		}
-	}
-	return first, second
-}
-
-func top2f(v []float64) (first, second float64) {
+// top2 returns the two largest values of v (similarities: -1 when none;
+// scores: 0 when none, as floor says).
+func top2[T float32 | float64](v []T, floor T) (first, second T) {
+	first, second = floor, floor
 	for _, x := range v {
 		switch {
 		case x > first:
