@@ -257,3 +257,62 @@ func TestNoticeButtonsTeach(t *testing.T) {
 		t.Errorf("read-only FAQ: notice %q with buttons %q, want no buttons and how to allow them", notes[0].String("text"), m)
 	}
 }
+
+// TestServedCountsWhatWasDelivered: an answer Telegram refused to take is
+// not served but a send failure; a second tap on the same rating button
+// is one rating.
+func TestServedCountsWhatWasDelivered(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "q.db")
+	addr := freeAddr(t)
+	srv, logs := serveWith(t, map[string]string{"CSTBOT_DATA": data, "CSTBOT_HTTP_ADDR": addr})
+	waitFor(t, "the health server", func() bool { return strings.Contains(logs.String(), "health and metrics listening") })
+	client := telegramtest.User{ID: 4004, FirstName: "Client"}
+
+	srv.Fail("sendMessage", telegramtest.Fault{Status: 403}) // "Forbidden: bot was blocked by the user"
+	srv.Text(client, "do I have to undress?")
+	waitFor(t, "the refused send", func() bool { return len(srv.Calls("sendMessage")) == 1 })
+	ask(t, srv, client, "how long is a session?")
+	for range 2 {
+		srv.Tap(client, "fb:up:session-length")
+	}
+	if _, err := srv.WaitCalls("answerCallbackQuery", 2, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	metrics := get(t, "http://"+addr+"/metrics")
+	for _, want := range []string{`cstbot_send_failures_total{platform="telegram"} 1`, `cstbot_replies_total{kind="answer",platform="telegram"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
+	// The question log is written in the background: read it until the
+	// rating is in, and once more a moment later (a second rating, were it
+	// counted, would be in by then).
+	read := func() (served map[string]int, up int) {
+		var out strings.Builder
+		err := run(context.Background(), []string{"report", "--data", data, "--format", "json"}, func(string) string { return "" }, nil, &out, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep struct {
+			Entries []struct {
+				ID         string
+				Served, Up int
+			}
+		}
+		if err := json.Unmarshal([]byte(out.String()), &rep); err != nil {
+			t.Fatalf("report --format json: %v\n%s", err, out.String())
+		}
+		served = map[string]int{}
+		for _, e := range rep.Entries {
+			served[e.ID] += e.Served
+			up += e.Up
+		}
+		return served, up
+	}
+	waitFor(t, "the rating in the log", func() bool { _, up := read(); return up > 0 })
+	time.Sleep(200 * time.Millisecond)
+	if served, up := read(); served["clothing"] != 0 || served["session-length"] != 1 || up != 1 {
+		t.Errorf("served %v and %d 👍, want session-length 1 (clothing was not delivered) and one rating", served, up)
+	}
+}

@@ -15,20 +15,74 @@ import (
 	"cstbot/internal/match"
 )
 
-// Message is what a client sent, free of any platform's types.
+// Message is what a client sent, free of any platform's types: one of
+// four requests, which Request names. Build it with Text, Command, Tap or
+// Rating.
 type Message struct {
+	Request  Request
 	Text     string
 	Platform string // "telegram", "discord", "console", "cli": for logs and metrics only
-	// Command is a platform command without its slash: CommandStart,
-	// CommandHelp, CommandContact or CommandTopics. Text is then its
-	// argument (for CommandTopics, a filter typed so far).
+	// Command is, for a RequestCommand, the command without its slash:
+	// CommandStart, CommandHelp, CommandContact or CommandTopics. Text is
+	// then its argument (for CommandTopics, a filter typed so far).
 	Command string
-	// EntryID is set when the client tapped a topic or a suggestion: the
-	// reply is that entry's answer (or a fallback if it no longer exists).
+	// EntryID is, for a RequestTap, the entry tapped (a topic or a
+	// suggestion), and for a RequestRating the entry whose answer was
+	// rated.
 	EntryID string
-	// Feedback is FeedbackUp or FeedbackDown when the client rated the
-	// answer EntryID ("was this helpful?"); the reply thanks them.
+	// Feedback is, for a RequestRating, FeedbackUp or FeedbackDown.
 	Feedback string
+	// Rated names, for a RequestRating, the rated reply on its platform
+	// (e.g. chat and message id), so that a second tap on the same button
+	// counts once. It is kept in memory only, as a digest.
+	Rated string
+}
+
+// Request is the kind of request a Message is. The zero value is a
+// question in the client's words.
+type Request uint8
+
+// The requests a client can make.
+const (
+	RequestText    Request = iota // a message in the client's words
+	RequestCommand                // a slash command
+	RequestTap                    // a tap on a topic or a suggestion: EntryID's answer
+	RequestRating                 // a 👍 or 👎 on an answer
+)
+
+func (r Request) String() string {
+	switch r {
+	case RequestText:
+		return "text"
+	case RequestCommand:
+		return "command"
+	case RequestTap:
+		return "tap"
+	case RequestRating:
+		return "rating"
+	}
+	return "unknown"
+}
+
+// Text is a message in the client's words.
+func Text(platform, text string) Message {
+	return Message{Request: RequestText, Platform: platform, Text: text}
+}
+
+// Command is a slash command with its argument.
+func Command(platform, command, arg string) Message {
+	return Message{Request: RequestCommand, Platform: platform, Command: command, Text: arg}
+}
+
+// Tap is a tap on an entry's topic or suggestion button.
+func Tap(platform, entryID string) Message {
+	return Message{Request: RequestTap, Platform: platform, EntryID: entryID}
+}
+
+// Rating is a 👍 (FeedbackUp) or 👎 (FeedbackDown) on the answer of
+// entryID; rated names the rated reply on the platform.
+func Rating(platform, entryID, feedback, rated string) Message {
+	return Message{Request: RequestRating, Platform: platform, EntryID: entryID, Feedback: feedback, Rated: rated}
 }
 
 // The ratings a Message's Feedback may carry.
@@ -123,6 +177,23 @@ type ResponderFunc func(ctx context.Context, m Message) Reply
 
 // Respond calls f.
 func (f ResponderFunc) Respond(ctx context.Context, m Message) Reply { return f(ctx, m) }
+
+// Delivery is told what became of each reply an adapter tried to send:
+// err is nil when the platform took all of it, or the error it gave up
+// on. What was served is counted here, not when the reply was composed.
+type Delivery interface {
+	Delivered(m Message, r Reply, err error)
+}
+
+// Deliveries tells each of its Delivery in turn.
+type Deliveries []Delivery
+
+// Delivered tells each.
+func (ds Deliveries) Delivered(m Message, r Reply, err error) {
+	for _, d := range ds {
+		d.Delivered(m, r, err)
+	}
+}
 
 // Bot answers from one FAQ. It is immutable after New and safe for
 // concurrent use; a new FAQ means a new Bot.
@@ -256,22 +327,24 @@ func (b *Bot) Respond(ctx context.Context, m Message) Reply {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
-	switch {
-	case m.Feedback != "":
+	switch m.Request {
+	case RequestRating:
 		return b.finish(Reply{Kind: KindThanks, ID: m.EntryID, Body: "Thank you for your feedback! It helps " + b.faq.Contact.Name + " improve these answers.", Contact: b.contact()})
-	case m.EntryID != "":
+	case RequestTap:
 		if r, ok := b.Answer(m.EntryID); ok {
 			return r
 		}
 		return b.fallback(0, b.popular(nil)) // the entry was removed since the button was sent
-	case m.Command == CommandStart:
-		return b.Greeting()
-	case m.Command == CommandHelp:
+	case RequestCommand:
+		switch m.Command {
+		case CommandStart:
+			return b.Greeting()
+		case CommandContact:
+			return b.ContactReply()
+		case CommandTopics:
+			return b.TopicsReply(text)
+		}
 		return b.Help()
-	case m.Command == CommandContact:
-		return b.ContactReply()
-	case m.Command == CommandTopics:
-		return b.TopicsReply(text)
 	}
 	return b.understand(text)
 }

@@ -212,12 +212,12 @@ func TestCommandsAndTaps(t *testing.T) {
 		kind Kind
 		id   string
 	}{
-		{Message{Command: CommandStart}, KindGreeting, ""},
-		{Message{Command: CommandHelp}, KindHelp, ""},
-		{Message{Command: CommandContact}, KindHelp, ""},
-		{Message{Command: CommandTopics}, KindHelp, ""},
-		{Message{EntryID: "clothing"}, KindAnswer, "clothing"},
-		{Message{EntryID: "removed-since"}, KindFallback, ""},
+		{Command("", CommandStart, ""), KindGreeting, ""},
+		{Command("", CommandHelp, ""), KindHelp, ""},
+		{Command("", CommandContact, ""), KindHelp, ""},
+		{Command("", CommandTopics, ""), KindHelp, ""},
+		{Tap("", "clothing"), KindAnswer, "clothing"},
+		{Tap("", "removed-since"), KindFallback, ""},
 	}
 	for _, tt := range tests {
 		r := b.Respond(ctx, tt.m)
@@ -225,10 +225,10 @@ func TestCommandsAndTaps(t *testing.T) {
 			t.Errorf("Respond(%+v) = %s %q %q", tt.m, r.Kind, r.ID, r.Text)
 		}
 	}
-	if r := b.Respond(ctx, Message{Command: CommandTopics}); len(r.Suggestions) != len(b.FAQ().Entries) {
+	if r := b.Respond(ctx, Command("", CommandTopics, "")); len(r.Suggestions) != len(b.FAQ().Entries) {
 		t.Errorf("topics: %d suggestions, want all %d", len(r.Suggestions), len(b.FAQ().Entries))
 	}
-	if r := b.Respond(ctx, Message{Command: CommandStart}); len(r.Suggestions) != 3 {
+	if r := b.Respond(ctx, Command("", CommandStart, "")); len(r.Suggestions) != 3 {
 		t.Errorf("welcome: %d example questions, want 3", len(r.Suggestions))
 	}
 }

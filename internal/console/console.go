@@ -100,7 +100,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 				continue
 			}
 		}
-		reply := a.r.Respond(ctx, bot.Message{Text: strings.TrimSuffix(line, "\r"), Platform: platform})
+		reply := a.r.Respond(ctx, bot.Text(platform, strings.TrimSuffix(line, "\r")))
 		switch {
 		case a.cfg.JSON && !a.cfg.Interactive:
 			if err := enc.Encode(struct {

@@ -66,7 +66,7 @@ func (a *Adapter) chatTTY(ctx context.Context, in, out *os.File) error {
 		case "":
 			continue
 		}
-		reply := a.r.Respond(ctx, bot.Message{Text: line, Platform: "console"})
+		reply := a.r.Respond(ctx, bot.Text("console", line))
 		fmt.Fprint(t, "\n"+paint(t.Escape.Cyan, "bot> ")+wrap(reply.Text, width(), "     ")[5:]+"\n\n")
 	}
 }

@@ -56,6 +56,8 @@ type Config struct {
 	// OnRetry and OnReconnect, when set, are called for each REST call
 	// tried again and each gateway connection restored (metrics).
 	OnRetry, OnReconnect func()
+	// Delivery, when set, is told of each reply sent or failed to send.
+	Delivery bot.Delivery
 
 	// AdminIDs are the Discord user ids that may use /report and /reload,
 	// which Admin answers; anyone else gets a short "not available".
@@ -109,6 +111,9 @@ func New(cfg Config, r bot.Responder) (*Adapter, error) {
 	setDefault(&cfg.MaxBackoff, 60*time.Second)
 	setDefault(&cfg.MaxRetryAfter, 30*time.Second)
 	setDefault(&cfg.ShutdownTimeout, 3*time.Second)
+	if cfg.Delivery == nil {
+		cfg.Delivery = bot.Deliveries(nil)
+	}
 	if cfg.OnRetry == nil {
 		cfg.OnRetry = func() {}
 	}

@@ -71,17 +71,11 @@ func (a *Adapter) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 			a.send(m.ChannelID, &discordgo.MessageSend{Content: floodNotice, Reference: ref, AllowedMentions: noPings()})
 			return
 		}
-		reply := a.r.Respond(a.stopCtx, bot.Message{Platform: "discord", Text: text})
+		req := bot.Text("discord", text)
+		reply := a.r.Respond(a.stopCtx, req)
 		a.log.Info("discord: reply", "kind", reply.Kind, "id", reply.ID, "score", reply.Score)
 		a.log.Debug("discord: message", "text", text)
-		for i, msg := range messages(reply) {
-			if i == 0 {
-				msg.Reference = ref
-			}
-			if a.send(m.ChannelID, msg) != nil {
-				return
-			}
-		}
+		a.cfg.Delivery.Delivered(req, reply, a.sendAll(m.ChannelID, messages(reply), ref))
 	})
 }
 
@@ -124,29 +118,40 @@ func (a *Adapter) onInteraction(s *discordgo.Session, i *discordgo.InteractionCr
 					Data: &discordgo.InteractionResponseData{Content: "Sorry, that button no longer works. Please ask again.", Flags: discordgo.MessageFlagsEphemeral}})
 				return
 			}
-			m = bot.Message{Platform: "discord", EntryID: id}
+			m = bot.Tap("discord", id)
 		default:
 			return
 		}
 		reply := a.r.Respond(a.stopCtx, m)
-		if m.EntryID != "" && reply.Kind == bot.KindFallback && i.Type == discordgo.InteractionApplicationCommand {
+		if m.Request == bot.RequestTap && reply.Kind == bot.KindFallback && i.Type == discordgo.InteractionApplicationCommand {
 			// /faq with text typed rather than a choice picked: ask it.
-			reply = a.r.Respond(a.stopCtx, bot.Message{Platform: "discord", Text: m.EntryID})
+			m = bot.Text("discord", m.EntryID)
+			reply = a.r.Respond(a.stopCtx, m)
 		}
 		a.log.Info("discord: reply to an interaction", "kind", reply.Kind, "id", reply.ID, "score", reply.Score)
 		msgs := messages(reply)
 		first := msgs[0]
 		err := a.respond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, Components: first.Components, AllowedMentions: noPings()}})
-		if err != nil {
-			return
+		if err == nil { // a long answer continues in the channel
+			err = a.sendAll(i.ChannelID, msgs[1:], nil)
 		}
-		for _, msg := range msgs[1:] { // a long answer continues in the channel
-			if a.send(i.ChannelID, msg) != nil {
-				return
-			}
-		}
+		a.cfg.Delivery.Delivered(m, reply, err)
 	})
+}
+
+// sendAll sends msgs in order, the first as a reply to ref (if any), and
+// returns the error it gave up on.
+func (a *Adapter) sendAll(channelID string, msgs []*discordgo.MessageSend, ref *discordgo.MessageReference) error {
+	for i, msg := range msgs {
+		if i == 0 {
+			msg.Reference = ref
+		}
+		if err := a.send(channelID, msg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // feedback records a 👍 or 👎 and updates the rated message: the buttons
@@ -156,13 +161,18 @@ func (a *Adapter) feedback(i *discordgo.Interaction, rating string) {
 	if !ok || (up != bot.FeedbackUp && up != bot.FeedbackDown) {
 		return
 	}
-	reply := a.r.Respond(a.stopCtx, bot.Message{Platform: "discord", Feedback: up, EntryID: id})
+	rated := "discord:interaction:" + i.ID
+	if i.Message != nil {
+		rated = "discord:" + i.Message.ChannelID + ":" + i.Message.ID
+	}
+	m := bot.Rating("discord", id, up, rated)
+	reply := a.r.Respond(a.stopCtx, m)
 	a.log.Info("discord: feedback", "id", id, "rating", up)
 	data := &discordgo.InteractionResponseData{Content: reply.Body, Components: []discordgo.MessageComponent{}, AllowedMentions: noPings()}
 	if i.Message != nil {
 		data.Embeds = i.Message.Embeds
 	}
-	a.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data})
+	a.cfg.Delivery.Delivered(m, reply, a.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}))
 }
 
 // adminCommand answers /report and /reload for the configured admins only,
@@ -193,7 +203,6 @@ func (a *Adapter) adminCommand(i *discordgo.Interaction, userID, name string) {
 
 // commandMessage turns /ask, /faq and /contact into a message for the core.
 func (a *Adapter) commandMessage(d discordgo.ApplicationCommandInteractionData) bot.Message {
-	m := bot.Message{Platform: "discord"}
 	opt := func(name string) string {
 		for _, o := range d.Options {
 			if o.Name == name {
@@ -206,18 +215,16 @@ func (a *Adapter) commandMessage(d discordgo.ApplicationCommandInteractionData) 
 	}
 	switch d.Name {
 	case "ask":
-		m.Text = opt("question")
+		return bot.Text("discord", opt("question"))
 	case "faq":
-		m.EntryID = strings.TrimSpace(opt("topic"))
-		if m.EntryID == "" {
-			m.Command = bot.CommandTopics
+		if id := strings.TrimSpace(opt("topic")); id != "" {
+			return bot.Tap("discord", id)
 		}
+		return bot.Command("discord", bot.CommandTopics, "")
 	case "contact":
-		m.Command = bot.CommandContact
-	default:
-		m.Command = bot.CommandHelp
+		return bot.Command("discord", bot.CommandContact, "")
 	}
-	return m
+	return bot.Command("discord", bot.CommandHelp, "")
 }
 
 // autocomplete offers the FAQ questions that match what was typed so far,

@@ -1,5 +1,5 @@
 // Package metrics counts what the bot does, in Prometheus' format: replies
-// by platform and kind, reply latency, FAQ reloads, send retries and
+// delivered by platform and kind, sends that failed, reply latency, FAQ reloads, send retries and
 // platform reconnects, plus the Go runtime's and the process's own.
 package metrics
 
@@ -20,6 +20,7 @@ import (
 type Metrics struct {
 	reg        *prometheus.Registry
 	replies    *prometheus.CounterVec
+	failures   *prometheus.CounterVec
 	latency    *prometheus.HistogramVec
 	reloads    *prometheus.CounterVec
 	retries    *prometheus.CounterVec
@@ -32,8 +33,11 @@ func New() *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		replies: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "cstbot_replies_total", Help: "Replies sent, by platform and kind (answer, fallback, greeting, thanks, help, urgent).",
+			Name: "cstbot_replies_total", Help: "Replies delivered, by platform and kind (answer, fallback, greeting, thanks, help, urgent).",
 		}, []string{"platform", "kind"}),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cstbot_send_failures_total", Help: "Replies that could not be sent after their retries, by platform.",
+		}, []string{"platform"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "cstbot_reply_duration_seconds", Help: "Time to compose a reply, by platform.",
 			Buckets: []float64{5e-6, 10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 1e-3, 5e-3, 25e-3},
@@ -51,7 +55,7 @@ func New() *Metrics {
 			Name: "cstbot_faq_entries", Help: "Entries in the FAQ in service.",
 		}),
 	}
-	m.reg.MustRegister(m.replies, m.latency, m.reloads, m.retries, m.reconnects, m.entries,
+	m.reg.MustRegister(m.replies, m.failures, m.latency, m.reloads, m.retries, m.reconnects, m.entries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, r := range []string{"ok", "failed"} {
 		m.reloads.WithLabelValues(r) // present from the start, at 0
@@ -64,21 +68,38 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
-// Responder wraps next, counting its replies and timing them.
+// Responder wraps next, timing its replies.
 func (m *Metrics) Responder(next bot.Responder) bot.Responder {
 	return bot.ResponderFunc(func(ctx context.Context, msg bot.Message) bot.Reply {
 		start := time.Now()
 		r := next.Respond(ctx, msg)
-		platform := msg.Platform
-		if platform == "" {
-			platform = "unknown"
-		}
-		m.latency.WithLabelValues(platform).Observe(time.Since(start).Seconds())
-		if msg.Command != bot.CommandTopics { // typing ahead in a search box is not a reply
-			m.replies.WithLabelValues(platform, string(r.Kind)).Inc()
-		}
+		m.latency.WithLabelValues(platformOf(msg)).Observe(time.Since(start).Seconds())
 		return r
 	})
+}
+
+// Delivered counts a reply delivered, or a send that failed (bot.Delivery).
+func (m *Metrics) Delivered(msg bot.Message, r bot.Reply, err error) {
+	if err != nil {
+		m.failures.WithLabelValues(platformOf(msg)).Inc()
+		return
+	}
+	m.replies.WithLabelValues(platformOf(msg), string(r.Kind)).Inc()
+}
+
+// Platforms makes the per-platform series present from the start, at 0.
+func (m *Metrics) Platforms(names ...string) {
+	for _, p := range names {
+		m.failures.WithLabelValues(p)
+		m.retries.WithLabelValues(p)
+	}
+}
+
+func platformOf(msg bot.Message) string {
+	if msg.Platform == "" {
+		return "unknown"
+	}
+	return msg.Platform
 }
 
 // Reloaded counts a reload of the FAQ, and sets its entries when it took.

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -13,8 +14,11 @@ import (
 func TestMetrics(t *testing.T) {
 	m := New()
 	r := m.Responder(bot.ResponderFunc(func(context.Context, bot.Message) bot.Reply { return bot.Reply{Kind: bot.KindAnswer} }))
-	r.Respond(context.Background(), bot.Message{Platform: "discord"})
-	r.Respond(context.Background(), bot.Message{Platform: "discord", Command: bot.CommandTopics}) // autocomplete: not a reply
+	for _, sendErr := range []error{nil, errors.New("discord: 403 Forbidden")} {
+		msg := bot.Text("discord", "do I undress")
+		m.Delivered(msg, r.Respond(context.Background(), msg), sendErr)
+	}
+	m.Platforms("telegram")
 	m.Reloaded(false, 0)
 	m.Reloaded(true, 12)
 	m.Retry("telegram")()
@@ -23,7 +27,9 @@ func TestMetrics(t *testing.T) {
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
 	for _, want := range []string{
-		`cstbot_replies_total{kind="answer",platform="discord"} 1`,
+		`cstbot_replies_total{kind="answer",platform="discord"} 1`, // the failed send is not a reply
+		`cstbot_send_failures_total{platform="discord"} 1`,
+		`cstbot_send_failures_total{platform="telegram"} 0`,
 		`cstbot_reply_duration_seconds_count{platform="discord"} 2`,
 		`cstbot_faq_reloads_total{result="failed"} 1`,
 		`cstbot_faq_reloads_total{result="ok"} 1`,

@@ -48,7 +48,7 @@ func Learn(path string, m *bot.Meaning, id string, questions []string, force boo
 		if strings.TrimSpace(q) == "" {
 			return "", errors.New("an empty question teaches nothing")
 		}
-		r := b.Respond(context.Background(), bot.Message{Text: q, Platform: "learn"})
+		r := b.Respond(context.Background(), bot.Text("learn", q))
 		if r.Kind == bot.KindAnswer && r.ID != id && r.Score >= StrongScore && !force {
 			return "", fmt.Errorf("%q %w, %q (score %.2f): teach it there, or add --force", q, ErrCollision, r.ID, r.Score)
 		}

@@ -38,7 +38,7 @@ func (n *notices) notify(platform, text string) {
 		n.tg.Notify(n.chat, msg)
 		return
 	}
-	r := n.live.Bot().Respond(context.Background(), bot.Message{Text: text, Platform: "notice"}) // not recorded
+	r := n.live.Bot().Respond(context.Background(), bot.Text("notice", text)) // not recorded
 	n.mu.Lock()
 	if n.pending == nil {
 		n.pending = make(map[int]string)

@@ -95,6 +95,11 @@ func Run(ctx context.Context, c Config) error {
 		}
 	}
 	responder = m.Responder(responder)
+	// What was served is counted when the platform took the reply.
+	delivery := bot.Deliveries{m}
+	if st != nil {
+		delivery = append(delivery, rec)
+	}
 	rl := &reloader{path: c.FAQPath, live: live, log: log, m: m, meaning: c.Meaning}
 	adm := &admin{st: st, live: live, rl: rl}
 
@@ -113,13 +118,14 @@ func Run(ctx context.Context, c Config) error {
 			},
 			Catalog: live,
 			Token:   t.Token, APIURL: t.APIURL, WebhookURL: t.WebhookURL, Listen: t.Listen, WebhookSecret: t.WebhookSecret,
-			Logger: log, OnRetry: m.Retry("telegram"), OnReconnect: m.Reconnect("telegram"),
+			Logger: log, OnRetry: m.Retry("telegram"), OnReconnect: m.Reconnect("telegram"), Delivery: delivery,
 			AdminIDs: t.AdminIDs, Admin: adm,
 		}, responder)
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrConfig, err)
 		}
 		runners = append(runners, tg.Run)
+		m.Platforms("telegram")
 		checks = append(checks, status.Check{Name: "telegram not connected", OK: tg.Connected})
 		if t.NotifyChat != 0 {
 			n := &notices{tg: tg, chat: t.NotifyChat, live: live, meaning: c.Meaning, path: c.FAQPath}
@@ -131,13 +137,14 @@ func Run(ctx context.Context, c Config) error {
 		dc, err := discord.New(discord.Config{
 			Catalog: live,
 			Token:   d.Token, APIURL: d.APIURL, GuildID: d.GuildID,
-			Logger: log, OnRetry: m.Retry("discord"), OnReconnect: m.Reconnect("discord"),
+			Logger: log, OnRetry: m.Retry("discord"), OnReconnect: m.Reconnect("discord"), Delivery: delivery,
 			AdminIDs: d.AdminIDs, Admin: adm,
 		}, responder)
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrConfig, err)
 		}
 		runners = append(runners, dc.Run)
+		m.Platforms("discord")
 		checks = append(checks, status.Check{Name: "discord not connected", OK: dc.Connected})
 	}
 	if c.HTTPAddr != "" {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -49,14 +50,19 @@ func TestRecorderRecords(t *testing.T) {
 	ctx := context.Background()
 	fallback := &Recorder{Store: st, Next: fixed(bot.Reply{Kind: bot.KindFallback, Guess: "session-length", Score: 0.3}),
 		OnUnanswered: func(p, text string) { notified = append(notified, text) }}
-	fallback.Respond(ctx, bot.Message{Platform: "telegram", Text: "how much is it"})
+	ask := func(rec *Recorder, m bot.Message, sendErr error) {
+		rec.Delivered(m, rec.Respond(ctx, m), sendErr)
+	}
+	ask(fallback, bot.Text("telegram", "how much is it"), nil)
 	unsure := &Recorder{Store: st, Next: fixed(bot.Reply{Kind: bot.KindAnswer, ID: "clothing", Score: 0.42})}
-	unsure.Respond(ctx, bot.Message{Platform: "discord", Text: "garb?"})
+	ask(unsure, bot.Text("discord", "garb?"), nil)
 	sure := &Recorder{Store: st, Next: fixed(bot.Reply{Kind: bot.KindAnswer, ID: "clothing", Score: 0.9})}
-	sure.Respond(ctx, bot.Message{Platform: "discord", Text: "do I undress"})
-	sure.Respond(ctx, bot.Message{Platform: "discord", Feedback: bot.FeedbackDown, EntryID: "clothing"})
+	ask(sure, bot.Text("discord", "do I undress"), nil)
+	ask(sure, bot.Text("discord", "do I undress?"), errors.New("discord: 403 Forbidden")) // not delivered: not served
+	ask(sure, bot.Rating("discord", "clothing", bot.FeedbackDown, "chan:1:msg:2"), nil)
+	ask(sure, bot.Rating("discord", "clothing", bot.FeedbackDown, "chan:1:msg:2"), nil) // the same button again: once
 	urgent := &Recorder{Store: st, Next: fixed(bot.Reply{Kind: bot.KindUrgent})}
-	urgent.Respond(ctx, bot.Message{Platform: "telegram", Text: "I want to die"})
+	ask(urgent, bot.Text("telegram", "I want to die"), nil)
 	st.Close()
 
 	if n := count(t, path, "questions"); n != 2 {

@@ -1,14 +1,13 @@
 package telegram
 
 import (
-	"context"
 	"fmt"
 	"runtime/debug"
 	"slices"
 	"strings"
-	"unicode/utf16"
 
 	tele "gopkg.in/telebot.v3"
+	"gopkg.in/telebot.v3/middleware"
 
 	"cstbot/internal/bot"
 )
@@ -20,53 +19,77 @@ const (
 	feedbackPrefix = "fb:"
 )
 
-// route sends an update to the dispatcher under its chat (or, for inline
-// queries, its user), or drops what the bot does not handle.
-func (a *Adapter) route(u tele.Update) {
-	switch {
-	case u.Message != nil && u.Message.Chat != nil:
-		a.disp.dispatch(u.Message.Chat.ID, u, true)
-	case u.Callback != nil && u.Callback.Sender != nil:
-		key := u.Callback.Sender.ID
-		if u.Callback.Message != nil && u.Callback.Message.Chat != nil {
-			key = u.Callback.Message.Chat.ID
+// routes registers the adapter's handlers on telebot's router. The
+// global middleware comes first: it applies to every handler registered
+// after it.
+func (a *Adapter) routes(tb *tele.Bot) {
+	tb.Use(a.fromPeople, a.inOrder, a.recoverPanics)
+	for _, c := range []string{bot.CommandStart, bot.CommandHelp, bot.CommandContact, bot.CommandTopics} {
+		tb.Handle("/"+c, a.onCommand(c))
+	}
+	admins := middleware.Whitelist(a.cfg.AdminIDs...) // for anyone else, as if they did not exist
+	for _, c := range []string{bot.AdminReport, bot.AdminReload} {
+		tb.Handle("/"+c, a.onAdmin(c), admins)
+	}
+	tb.Handle(tele.OnText, a.onText)
+	for _, e := range []string{tele.OnMedia, tele.OnContact, tele.OnLocation, tele.OnVenue, tele.OnDice} {
+		tb.Handle(e, a.onText) // the caption, if any; in a private chat, a reply in any case
+	}
+	tb.Handle(tele.OnCallback, a.onCallback)
+	tb.Handle(tele.OnQuery, a.onInline)
+}
+
+// fromPeople drops what other bots send.
+func (a *Adapter) fromPeople(next tele.HandlerFunc) tele.HandlerFunc {
+	return func(c tele.Context) error {
+		if c.Message() != nil && c.Callback() == nil && c.Sender() != nil && c.Sender().IsBot {
+			return nil
 		}
-		a.disp.dispatch(key, u, true)
-	case u.Query != nil && u.Query.Sender != nil:
-		a.disp.dispatch(u.Query.Sender.ID, u, false) // typing ahead: not limited
+		return next(c)
 	}
 }
 
-// handle answers one update. A panic is logged and the client gets a
-// short apology, never a stack trace.
-func (a *Adapter) handle(u tele.Update) {
-	defer func() {
-		if p := recover(); p != nil {
-			a.log.Error("telegram: handler panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			if chat := chatOf(u); chat != nil {
-				a.sendText(chat, "Sorry, something went wrong on my side. Please try again in a moment.", nil)
+// inOrder hands each update to the dispatcher, under its chat (or, for an
+// inline query, its user): a chat's updates are answered in order, one at
+// a time, and different chats concurrently. Messages and taps count
+// against the chat's rate limit; typing ahead inline does not.
+func (a *Adapter) inOrder(next tele.HandlerFunc) tele.HandlerFunc {
+	return func(c tele.Context) error {
+		var key int64
+		limited := true
+		switch {
+		case c.Query() != nil && c.Sender() != nil:
+			key, limited = c.Sender().ID, false
+		case c.Chat() != nil:
+			key = c.Chat().ID
+		case c.Sender() != nil:
+			key = c.Sender().ID
+		default:
+			return nil
+		}
+		a.disp.dispatch(key, limited, func() {
+			if err := next(c); err != nil {
+				a.onError(err, c)
 			}
-		}
-	}()
-	ctx := a.hardStop
-	switch {
-	case u.Message != nil:
-		a.onMessage(ctx, u.Message)
-	case u.Callback != nil:
-		a.onCallback(ctx, u.Callback)
-	case u.Query != nil:
-		a.onInline(ctx, u.Query)
+		})
+		return nil
 	}
 }
 
-func chatOf(u tele.Update) *tele.Chat {
-	switch {
-	case u.Message != nil:
-		return u.Message.Chat
-	case u.Callback != nil && u.Callback.Message != nil:
-		return u.Callback.Message.Chat
+// recoverPanics logs a handler's panic; the client gets a short apology,
+// never a stack trace.
+func (a *Adapter) recoverPanics(next tele.HandlerFunc) tele.HandlerFunc {
+	return func(c tele.Context) error {
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("telegram: handler panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if chat := c.Chat(); chat != nil {
+					a.sendText(chat, "Sorry, something went wrong on my side. Please try again in a moment.", nil)
+				}
+			}
+		}()
+		return next(c)
 	}
-	return nil
 }
 
 // flooded tells a chat, once, that it is sending too fast.
@@ -75,86 +98,97 @@ func (a *Adapter) flooded(chatID int64) {
 	a.sendText(&tele.Chat{ID: chatID}, "You're sending messages faster than I can answer. Please wait a minute, then ask again.", nil)
 }
 
-func (a *Adapter) onMessage(ctx context.Context, m *tele.Message) {
-	if m.Sender != nil && m.Sender.IsBot {
-		return
+// onCommand answers one of the client's commands, with its argument.
+func (a *Adapter) onCommand(command string) tele.HandlerFunc {
+	return func(c tele.Context) error {
+		a.answer(c, bot.Command("telegram", command, strings.TrimSpace(c.Message().Payload)))
+		return nil
 	}
+}
+
+// onAdmin runs an admin command (the route lets only admin ids through).
+func (a *Adapter) onAdmin(command string) tele.HandlerFunc {
+	return func(c tele.Context) error {
+		if a.cfg.Admin == nil {
+			return nil
+		}
+		a.log.Info("telegram: admin command", "command", command)
+		a.sendPre(c.Chat(), bot.RunAdmin(a.hardStop, a.cfg.Admin, command))
+		return nil
+	}
+}
+
+// onText answers a message in the client's words: in a private chat,
+// anything; in a group, only what mentions the bot or replies to it. A
+// command telebot's router does not know ("/prices", "/Start") gets the
+// help.
+func (a *Adapter) onText(c tele.Context) error {
+	m := c.Message()
 	private := m.Chat.Type == tele.ChatPrivate
 	text := m.Text
 	if text == "" {
 		text = m.Caption
 	}
-	msg := bot.Message{Platform: "telegram"}
-	command, arg, forUs := parseCommand(text, a.me.Username)
-	switch {
-	case command != "" && !forUs:
-		return // "/start@otherbot"
-	case bot.IsAdminCommand(command):
-		if m.Sender == nil || !slices.Contains(a.cfg.AdminIDs, m.Sender.ID) || a.cfg.Admin == nil {
-			return // not for clients: ignored, as if it did not exist
-		}
-		a.log.Info("telegram: admin command", "command", command)
-		a.sendPre(m.Chat, bot.RunAdmin(ctx, a.cfg.Admin, command))
-		return
-	case command != "":
-		msg.Text = arg
-		switch command {
-		case "start", "help", "contact", "topics":
-			msg.Command = command
-		default:
-			msg.Command = bot.CommandHelp
-		}
-	case private:
-		msg.Text = text
-	default: // a group: only what is addressed to the bot
-		stripped, mentioned := stripMention(text, m.Entities, a.me.Username)
+	if strings.HasPrefix(text, "/") && len(text) > 1 {
+		a.answer(c, bot.Command("telegram", bot.CommandHelp, ""))
+		return nil
+	}
+	if !private {
+		stripped, mentioned := a.stripMention(m)
 		repliedTo := m.ReplyTo != nil && m.ReplyTo.Sender != nil && m.ReplyTo.Sender.ID == a.me.ID
 		if !mentioned && !repliedTo {
-			return
+			return nil
 		}
-		msg.Text = stripped
+		if strings.TrimSpace(stripped) == "" && text == "" {
+			return nil // a sticker or photo in a group
+		}
+		text = stripped
 	}
-	if !private && msg.Command == "" && strings.TrimSpace(msg.Text) == "" && text == "" {
-		return // a sticker or photo in a group
-	}
-	reply := a.r.Respond(ctx, msg)
-	a.log.Info("telegram: reply", "kind", reply.Kind, "id", reply.ID, "score", reply.Score)
-	a.log.Debug("telegram: message", "text", msg.Text)
-	var replyTo *tele.Message
-	if !private {
-		replyTo = m
-	}
-	a.sendReply(m.Chat, reply, replyTo)
+	a.log.Debug("telegram: message", "text", text)
+	a.answer(c, bot.Text("telegram", text))
+	return nil
 }
 
-func (a *Adapter) onCallback(ctx context.Context, cb *tele.Callback) {
+// answer asks the core, sends its reply (in a group, as a reply to the
+// client's message) and tells Delivery how it went.
+func (a *Adapter) answer(c tele.Context, msg bot.Message) {
+	reply := a.r.Respond(a.hardStop, msg)
+	a.log.Info("telegram: reply", "request", msg.Request.String(), "kind", reply.Kind, "id", reply.ID, "score", reply.Score)
+	var replyTo *tele.Message
+	if m := c.Message(); m != nil && c.Callback() == nil && m.Chat.Type != tele.ChatPrivate {
+		replyTo = m
+	}
+	a.cfg.Delivery.Delivered(msg, reply, a.sendReply(c.Chat(), reply, replyTo))
+}
+
+func (a *Adapter) onCallback(c tele.Context) error {
+	cb := c.Callback()
 	if data, ok := strings.CutPrefix(cb.Data, adminPrefix); ok {
-		a.onAdminTap(ctx, cb, data)
-		return
+		a.onAdminTap(cb, data)
+		return nil
 	}
 	if rating, ok := strings.CutPrefix(cb.Data, feedbackPrefix); ok {
-		a.onFeedback(ctx, cb, rating)
-		return
+		a.onFeedback(cb, rating)
+		return nil
 	}
 	id, ok := strings.CutPrefix(cb.Data, callbackPrefix)
 	if !ok || cb.Message == nil || cb.Message.Chat == nil {
 		a.answerCallback(cb, "Sorry, that button no longer works. Please ask your question again.")
-		return
+		return nil
 	}
 	a.answerCallback(cb, "")
-	reply := a.r.Respond(ctx, bot.Message{Platform: "telegram", EntryID: id})
-	a.log.Info("telegram: reply to a tap", "kind", reply.Kind, "id", reply.ID)
-	a.sendReply(cb.Message.Chat, reply, nil)
+	a.answer(c, bot.Tap("telegram", id))
+	return nil
 }
 
 // onAdminTap runs a notice's button for an admin; for anyone else the tap
 // is answered (so the button stops spinning) and does nothing.
-func (a *Adapter) onAdminTap(ctx context.Context, cb *tele.Callback, data string) {
+func (a *Adapter) onAdminTap(cb *tele.Callback, data string) {
 	if cb.Sender == nil || !slices.Contains(a.cfg.AdminIDs, cb.Sender.ID) || a.cfg.OnAdminTap == nil {
 		a.answerCallback(cb, "")
 		return
 	}
-	said := a.cfg.OnAdminTap(ctx, data)
+	said := a.cfg.OnAdminTap(a.hardStop, data)
 	a.log.Info("telegram: admin tap on a notice")
 	a.answerCallback(cb, truncateRunes(said, 190))
 	if cb.Message != nil {
@@ -170,16 +204,22 @@ func (a *Adapter) onAdminTap(ctx context.Context, cb *tele.Callback, data string
 }
 
 // onFeedback records a 👍 or 👎, thanks the client, and removes the
-// buttons so that the answer cannot be rated twice.
-func (a *Adapter) onFeedback(ctx context.Context, cb *tele.Callback, rating string) {
+// buttons so that the answer is not rated again; a second tap that
+// arrives before they go is counted once (bot.Message.Rated).
+func (a *Adapter) onFeedback(cb *tele.Callback, rating string) {
 	up, id, ok := strings.Cut(rating, ":")
 	if !ok || (up != bot.FeedbackUp && up != bot.FeedbackDown) {
 		a.answerCallback(cb, "Sorry, that button no longer works.")
 		return
 	}
-	reply := a.r.Respond(ctx, bot.Message{Platform: "telegram", Feedback: up, EntryID: id})
+	rated := "telegram:inline:" + cb.MessageID
+	if cb.Message != nil && cb.Message.Chat != nil {
+		rated = fmt.Sprintf("telegram:%d:%d", cb.Message.Chat.ID, cb.Message.ID)
+	}
+	msg := bot.Rating("telegram", id, up, rated)
+	reply := a.r.Respond(a.hardStop, msg)
 	a.log.Info("telegram: feedback", "id", id, "rating", up)
-	a.answerCallback(cb, reply.Body)
+	a.cfg.Delivery.Delivered(msg, reply, a.answerCallback(cb, reply.Body))
 	if cb.Message != nil {
 		err := a.retry(func() error { _, err := a.tb.EditReplyMarkup(cb.Message, nil); return err })
 		if err != nil {
@@ -199,18 +239,20 @@ func (a *Adapter) sendPre(chat *tele.Chat, text string) {
 
 // answerCallback answers a button tap, as every tap must be, or the
 // client's button keeps spinning.
-func (a *Adapter) answerCallback(cb *tele.Callback, text string) {
+func (a *Adapter) answerCallback(cb *tele.Callback, text string) error {
 	err := a.retry(func() error { return a.tb.Respond(cb, &tele.CallbackResponse{Text: text}) })
 	if err != nil {
 		a.log.Warn("telegram: answerCallbackQuery failed", "err", err)
 	}
+	return err
 }
 
 // maxInlineResults is the most results an inline query may carry.
 const maxInlineResults = 50
 
-func (a *Adapter) onInline(ctx context.Context, q *tele.Query) {
+func (a *Adapter) onInline(c tele.Context) error {
 	// Shown, not asked: through the catalog, so nothing is recorded.
+	q := c.Query()
 	var results tele.Results
 	for _, s := range a.cfg.Catalog.Search(q.Text) {
 		if len(results) == maxInlineResults {
@@ -230,35 +272,21 @@ func (a *Adapter) onInline(ctx context.Context, q *tele.Query) {
 	if err != nil {
 		a.log.Warn("telegram: answerInlineQuery failed", "err", err)
 	}
-}
-
-// parseCommand splits "/cmd@bot arg" into cmd and arg, and says whether
-// it is for this bot (no @name, or ours).
-func parseCommand(text, username string) (cmd, arg string, forUs bool) {
-	if !strings.HasPrefix(text, "/") {
-		return "", "", false
-	}
-	head, arg, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
-	cmd, target, addressed := strings.Cut(head, "@")
-	cmd = strings.ToLower(cmd)
-	if cmd == "" {
-		return "", "", false
-	}
-	return cmd, strings.TrimSpace(arg), !addressed || strings.EqualFold(target, username)
+	return nil
 }
 
 // stripMention removes the bot's @mention from a group message and says
-// whether there was one. Entity offsets are in UTF-16 code units.
-func stripMention(text string, entities tele.Entities, username string) (string, bool) {
-	units := utf16.Encode([]rune(text))
-	for _, e := range entities {
-		if e.Type != tele.EntityMention || e.Offset < 0 || e.Offset+e.Length > len(units) {
-			continue
-		}
-		mention := string(utf16.Decode(units[e.Offset : e.Offset+e.Length]))
-		if strings.EqualFold(mention, "@"+username) {
-			rest := string(utf16.Decode(units[:e.Offset])) + " " + string(utf16.Decode(units[e.Offset+e.Length:]))
-			return strings.TrimSpace(rest), true
+// whether there was one.
+func (a *Adapter) stripMention(m *tele.Message) (string, bool) {
+	text, username := m.Text, a.me.Username
+	if text == "" {
+		text = m.Caption
+	}
+	for _, e := range append(m.Entities, m.CaptionEntities...) {
+		if e.Type == tele.EntityMention && strings.EqualFold(m.EntityText(e), "@"+username) {
+			mention := m.EntityText(e)
+			before, after, _ := strings.Cut(text, mention)
+			return strings.TrimSpace(before + " " + after), true
 		}
 	}
 	// Clients that send no entities: a plain-text mention still counts.

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -19,12 +19,31 @@ import (
 // allowedUpdates are the update kinds the bot handles.
 var allowedUpdates = []string{"message", "callback_query", "inline_query"}
 
-// poll long-polls getUpdates until ctx is done. Failures (5xx, dropped
-// connections, time-outs, 429) are retried with capped exponential backoff
-// and logged once per run of failures, not once per try.
-func (a *Adapter) poll(ctx context.Context) {
+// longPoller is the adapter's tele.Poller for long polling. telebot's own
+// LongPoller retries a failed getUpdates at once, in a tight loop, and
+// passes its errors only to a verbose debug log; this one backs off
+// (capped, exponential; a 429's retry_after is honoured), logs once per
+// run of failures with the token redacted, reports the connection's state
+// and counts recoveries. It stops when ctx is done or telebot closes stop.
+type longPoller struct {
+	a   *Adapter
+	ctx context.Context
+}
+
+// Poll long-polls getUpdates and hands the updates to telebot.
+func (p *longPoller) Poll(b *tele.Bot, dest chan tele.Update, stop chan struct{}) {
+	a := p.a
+	ctx, cancel := context.WithCancel(p.ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	// A webhook left over from an earlier run would make getUpdates fail.
-	if err := a.tb.RemoveWebhook(false); err != nil && ctx.Err() == nil {
+	if err := b.RemoveWebhook(false); err != nil && ctx.Err() == nil {
 		a.log.Warn("telegram: deleteWebhook failed", "err", a.redact(err))
 	}
 	wait := backoff.New(a.cfg.MaxBackoff)
@@ -37,7 +56,7 @@ func (a *Adapter) poll(ctx context.Context) {
 		if failures > 0 {
 			timeout = 0
 		}
-		updates, err := a.getUpdates(offset, timeout)
+		updates, err := getUpdates(b, offset, timeout)
 		if ctx.Err() != nil {
 			return
 		}
@@ -66,16 +85,20 @@ func (a *Adapter) poll(ctx context.Context) {
 		a.connected.Store(true)
 		for _, u := range updates {
 			offset = max(offset, u.ID+1)
-			a.route(u)
+			select {
+			case dest <- u:
+			case <-ctx.Done():
+				return
+			}
 		}
 	}
 }
 
 // getUpdates asks for updates from offset, waiting up to wait for one.
 // The parameters are strings, as telebot's own poller sends them.
-func (a *Adapter) getUpdates(offset int, wait time.Duration) ([]tele.Update, error) {
+func getUpdates(b *tele.Bot, offset int, wait time.Duration) ([]tele.Update, error) {
 	allowed, _ := json.Marshal(allowedUpdates)
-	data, err := a.tb.Raw("getUpdates", map[string]string{
+	data, err := b.Raw("getUpdates", map[string]string{
 		"offset":          strconv.Itoa(offset),
 		"timeout":         strconv.Itoa(int(wait / time.Second)),
 		"allowed_updates": string(allowed),
@@ -100,33 +123,46 @@ func (a *Adapter) getUpdates(offset int, wait time.Duration) ([]tele.Update, err
 // becomes a short error rather than a JSON syntax one.
 func jsonUnmarshal(data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		return errors.New("telegram: the Bot API sent something that is not JSON (a proxy error page?)")
+		return fmt.Errorf("telegram: %w", errNotJSON)
 	}
 	return nil
 }
 
-var statusInError = regexp.MustCompile(`\((\d{3})\)$`)
+var errNotJSON = errors.New("the Bot API sent something that is not JSON (a proxy error page?)")
 
 // permanent reports whether a Bot API error will not go away by retrying:
 // a 4xx other than 429 (a bad token, a chat that blocked the bot, a
-// malformed request).
+// malformed request). telebot types the errors it knows (*tele.Error,
+// FloodError) and wraps transport failures; serverErrors turns every 5xx
+// into a transport failure; so what is left, an error telebot wrote from
+// a description it does not know, is a 4xx.
 func permanent(err error) bool {
-	if err == nil {
-		return false
-	}
 	var flood tele.FloodError
-	if errors.As(err, &flood) {
+	var te *tele.Error
+	switch {
+	case err == nil, errors.As(err, &flood):
+		return false
+	case errors.As(err, &te):
+		return te.Code >= 400 && te.Code < 500 && te.Code != 429
+	case errors.Unwrap(err) != nil: // a dropped connection, a time-out, a 5xx
 		return false
 	}
-	var te *tele.Error
-	if errors.As(err, &te) {
-		return te.Code >= 400 && te.Code < 500 && te.Code != 429
+	return true
+}
+
+// serverErrors makes a 5xx answer a transport failure, so that telebot
+// wraps it (and permanent sees it as transient) whatever its body says:
+// telebot keeps the status only for the error descriptions it knows.
+type serverErrors struct{ base http.RoundTripper }
+
+func (t *serverErrors) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.StatusCode < 500 {
+		return resp, err
 	}
-	if m := statusInError.FindStringSubmatch(err.Error()); m != nil {
-		code, _ := strconv.Atoi(m[1])
-		return code >= 400 && code < 500 && code != 429
-	}
-	return false
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	return nil, fmt.Errorf("the Bot API answered %s", resp.Status)
 }
 
 // pollCanceller cancels a getUpdates request in flight when ctx is done,

@@ -15,7 +15,8 @@ const maxSendTries = 5
 
 // sendReply sends a reply, split into as many messages as it needs, the
 // buttons under the last; in a group, as a reply to the client's message.
-func (a *Adapter) sendReply(chat *tele.Chat, r bot.Reply, replyTo *tele.Message) {
+// It returns the error it gave up on.
+func (a *Adapter) sendReply(chat *tele.Chat, r bot.Reply, replyTo *tele.Message) error {
 	chunks := split(renderHTML(r), maxMessage)
 	for i, c := range chunks {
 		opts := &tele.SendOptions{ParseMode: tele.ModeHTML, DisableWebPagePreview: true}
@@ -26,9 +27,10 @@ func (a *Adapter) sendReply(chat *tele.Chat, r bot.Reply, replyTo *tele.Message)
 			opts.ReplyMarkup = keyboard(r)
 		}
 		if err := a.sendText(chat, c, opts); err != nil {
-			return
+			return err
 		}
 	}
+	return nil
 }
 
 // sendText sends one message, waiting out 429s and retrying transient

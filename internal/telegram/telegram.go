@@ -1,12 +1,15 @@
 // Package telegram answers clients on Telegram through gopkg.in/telebot.v3.
 //
-// It receives updates by long polling (with its own poller: telebot's
-// retries in a tight loop and drops errors) or through a webhook, handles
-// each chat's messages in order and different chats concurrently, and
-// sends the core's replies as HTML with inline buttons. A 429 is waited out
-// and the message sent again; polling failures back off exponentially. The
-// token is in every Bot API URL, so every error is redacted before it is
-// logged or returned.
+// It is built on telebot's own machinery: tele.Bot's Start and Stop, its
+// router (Handle, the command endpoints, OnText, OnCallback, OnQuery) and
+// middleware. What telebot lacks is added at the seams it offers: a
+// tele.Poller that backs off and reports its errors (long polling or a
+// webhook), a middleware that runs each chat's updates in order and
+// different chats concurrently with a per-chat rate limit, one that
+// recovers panics with an apology, and an http.Client transport that
+// stops a long poll at shutdown and marks 5xx answers as transient. A 429
+// is waited out and the message sent again. The token is in every Bot API
+// URL, so every error is redacted before it is logged or returned.
 package telegram
 
 import (
@@ -59,6 +62,8 @@ type Config struct {
 	// OnRetry and OnReconnect, when set, are called for each Bot API call
 	// tried again and each time polling recovers after failures (metrics).
 	OnRetry, OnReconnect func()
+	// Delivery, when set, is told of each reply sent or failed to send.
+	Delivery bot.Delivery
 
 	// AdminIDs are the Telegram user ids that may use /report and
 	// /reload, which Admin answers; for everyone else they are ignored.
@@ -78,7 +83,6 @@ type Adapter struct {
 	me        *tele.User
 	disp      *dispatcher
 	connected atomic.Bool
-	pollCtx   context.Context // cancelled to stop a long poll in flight
 	hardStop  context.Context // cancelled when shutdown time is up
 }
 
@@ -125,8 +129,11 @@ func New(cfg Config, r bot.Responder) (*Adapter, error) {
 	if cfg.OnReconnect == nil {
 		cfg.OnReconnect = func() {}
 	}
+	if cfg.Delivery == nil {
+		cfg.Delivery = bot.Deliveries(nil)
+	}
 	a := &Adapter{cfg: cfg, r: r, log: cfg.Logger.With("platform", "telegram")}
-	a.disp = newDispatcher(cfg.PerChatLimit, a.handle, a.flooded)
+	a.disp = newDispatcher(cfg.PerChatLimit, a.flooded)
 	return a, nil
 }
 
@@ -201,13 +208,13 @@ func (a *Adapter) Connected() bool { return a.connected.Load() }
 
 // Run serves until ctx is done, then stops receiving, gives replies in
 // flight ShutdownTimeout to finish and returns nil. It returns an error
-// when the Bot API refuses the token or the webhook cannot listen.
+// when the Bot API refuses the token or the webhook cannot be served.
 func (a *Adapter) Run(ctx context.Context) error {
-	pollCtx, stopPolling := context.WithCancel(ctx)
-	defer stopPolling()
+	recvCtx, stopReceiving := context.WithCancel(ctx)
+	defer stopReceiving()
 	hard, hardStop := context.WithCancel(context.WithoutCancel(ctx))
 	defer hardStop()
-	a.pollCtx, a.hardStop = pollCtx, hard
+	a.hardStop = hard
 
 	client := a.cfg.HTTPClient
 	if client == nil {
@@ -215,14 +222,24 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	client = &http.Client{
 		Timeout:   client.Timeout,
-		Transport: &pollCanceller{base: transportOf(client), ctx: pollCtx},
+		Transport: &pollCanceller{base: &serverErrors{base: transportOf(client)}, ctx: recvCtx},
 	}
-	tb, err := tele.NewBot(tele.Settings{URL: a.cfg.APIURL, Token: a.cfg.Token, Client: client, Offline: true, Poller: &tele.LongPoller{}})
+	var poller tele.Poller = &longPoller{a: a, ctx: recvCtx}
+	webhook := &webhookPoller{a: a, ctx: recvCtx, fail: stopReceiving}
+	if a.cfg.WebhookURL != "" {
+		poller = webhook
+	}
+	tb, err := tele.NewBot(tele.Settings{
+		URL: a.cfg.APIURL, Token: a.cfg.Token, Client: client, Offline: true, Poller: poller,
+		Synchronous: true, // the inOrder middleware runs the handlers, chat by chat
+		OnError:     a.onError,
+	})
 	if err != nil {
 		return a.redact(fmt.Errorf("telegram: %w", err))
 	}
 	a.tb = tb
-	if err := a.connect(pollCtx); err != nil {
+	a.routes(tb)
+	if err := a.connect(recvCtx); err != nil {
 		return err
 	}
 	if ctx.Err() != nil {
@@ -230,13 +247,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	a.setCommands()
 
-	var runErr error
-	if a.cfg.WebhookURL != "" {
-		runErr = a.serveWebhook(ctx)
-	} else {
-		a.poll(pollCtx)
-	}
-	// Stop: replies in flight get ShutdownTimeout to finish.
+	started := make(chan struct{})
+	go func() { defer close(started); tb.Start() }()
+	<-recvCtx.Done() // stopped, or the webhook failed: the poller returns
+	// Replies in flight get ShutdownTimeout to finish, before telebot's
+	// Stop cancels its requests in flight.
 	done := make(chan struct{})
 	go func() { a.disp.wait(); close(done) }()
 	select {
@@ -245,8 +260,15 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.log.Warn("telegram: stopped with replies still in flight")
 		hardStop()
 	}
+	tb.Stop()
+	<-started
 	a.connected.Store(false)
-	return runErr
+	return webhook.Err()
+}
+
+// onError logs what a handler returned, redacted (telebot's OnError).
+func (a *Adapter) onError(err error, _ tele.Context) {
+	a.log.Warn("telegram: handler failed", "err", a.redact(err))
 }
 
 // connect asks getMe who the bot is, retrying with backoff while the Bot

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	tele "gopkg.in/telebot.v3"
@@ -24,19 +25,68 @@ func deriveSecret(token string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// serveWebhook registers the webhook and serves it until ctx is done.
-func (a *Adapter) serveWebhook(ctx context.Context) error {
+// webhookPoller is the adapter's tele.Poller for a webhook. It registers
+// the webhook with telebot's own tele.Webhook (its parameters and
+// setWebhook call), but serves it itself, because telebot's Webhook.Poll
+// does not do the job here: it answers 200 to a request with a wrong
+// secret or a body that is not an update, tries setWebhook once and then
+// closes the stop channel that telebot's Stop closes again (a panic), and
+// drops the listener's error. This one retries setWebhook with backoff
+// (a refusal is final), answers 403 and 400, and makes Run return the
+// listener's error.
+type webhookPoller struct {
+	a    *Adapter
+	ctx  context.Context
+	fail context.CancelFunc // ends Run when the webhook cannot be served
+
+	mu  sync.Mutex
+	err error
+}
+
+func (p *webhookPoller) failed(err error) {
+	p.mu.Lock()
+	p.err = err
+	p.mu.Unlock()
+	p.fail()
+}
+
+// Err is why the webhook could not be served, or nil.
+func (p *webhookPoller) Err() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+// Poll listens, registers the webhook and hands what Telegram posts to
+// telebot until ctx is done or telebot closes stop.
+func (p *webhookPoller) Poll(b *tele.Bot, dest chan tele.Update, stop chan struct{}) {
+	a := p.a
+	ctx, cancel := context.WithCancel(p.ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {
-		return fmt.Errorf("telegram: webhook: %w", err)
+		p.failed(fmt.Errorf("telegram: webhook: %w", err))
+		return
 	}
-	srv := &http.Server{Handler: a.webhookHandler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: p.handler(ctx, dest), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	defer func() {
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
+		defer cancel()
+		srv.Shutdown(shutdownCtx)
+	}()
 
 	wait := backoff.New(a.cfg.MaxBackoff)
 	for ctx.Err() == nil {
-		err := a.tb.SetWebhook(&tele.Webhook{
+		err := b.SetWebhook(&tele.Webhook{
 			AllowedUpdates: allowedUpdates, SecretToken: a.cfg.WebhookSecret,
 			Endpoint: &tele.WebhookEndpoint{PublicURL: a.cfg.WebhookURL},
 		})
@@ -46,8 +96,8 @@ func (a *Adapter) serveWebhook(ctx context.Context) error {
 			break
 		}
 		if permanent(err) {
-			srv.Close()
-			return a.redact(fmt.Errorf("telegram: setWebhook: %w", err))
+			p.failed(a.redact(fmt.Errorf("telegram: setWebhook: %w", err)))
+			return
 		}
 		a.log.Warn("telegram: setWebhook failed; retrying", "err", a.redact(err))
 		wait.Sleep(ctx)
@@ -56,18 +106,14 @@ func (a *Adapter) serveWebhook(ctx context.Context) error {
 	case <-ctx.Done():
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("telegram: webhook: %w", err)
+			p.failed(fmt.Errorf("telegram: webhook: %w", err))
 		}
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
-	defer cancel()
-	srv.Shutdown(shutdownCtx)
-	return nil
 }
 
-// webhookHandler accepts updates that carry the secret-token header.
-func (a *Adapter) webhookHandler() http.Handler {
-	secret := []byte(a.cfg.WebhookSecret)
+// handler accepts updates that carry the secret-token header.
+func (p *webhookPoller) handler(ctx context.Context, dest chan tele.Update) http.Handler {
+	secret := []byte(p.a.cfg.WebhookSecret)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -83,7 +129,11 @@ func (a *Adapter) webhookHandler() http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		a.route(u)
-		w.WriteHeader(http.StatusOK)
+		select {
+		case dest <- u:
+			w.WriteHeader(http.StatusOK)
+		case <-ctx.Done(): // stopping: Telegram sends it again to the next run
+			http.Error(w, "stopping", http.StatusServiceUnavailable)
+		}
 	})
 }
