@@ -13,11 +13,14 @@ import (
 // bot -> match and faq. The core never imports an adapter or a platform SDK,
 // and adapters never import each other. A new package must be added here.
 func TestDependencyDirection(t *testing.T) {
-	core := []string{"internal/faq", "internal/match", "internal/bot"}
+	core := []string{"internal/faq", "internal/match", "internal/bot", "internal/edit"}
 	allowed := map[string][]string{ // package -> the cstbot packages it may import
-		"internal/match":    nil,
+		"internal/edit":     nil,
+		"internal/chunk":    nil,
+		"internal/redact":   nil,
+		"internal/match":    {"internal/edit"},
 		"internal/encode":   nil,
-		"internal/faq":      nil,
+		"internal/faq":      {"internal/edit"},
 		"internal/limit":    nil,
 		"internal/backoff":  nil,
 		"internal/status":   nil,
@@ -27,9 +30,9 @@ func TestDependencyDirection(t *testing.T) {
 		"internal/metrics":  core,
 		"internal/report":   append([]string{"internal/store"}, core...),
 		"internal/console":  core,
-		"internal/telegram": append([]string{"internal/limit", "internal/backoff"}, core...),
-		"internal/discord":  append([]string{"internal/limit", "internal/backoff"}, core...),
-		"internal/serve":    append([]string{"internal/telegram", "internal/discord", "internal/store", "internal/metrics", "internal/status", "internal/report", "internal/faqwatch", "internal/encode"}, core...),
+		"internal/telegram": append([]string{"internal/limit", "internal/backoff", "internal/chunk", "internal/redact"}, core...),
+		"internal/discord":  append([]string{"internal/limit", "internal/backoff", "internal/chunk", "internal/redact"}, core...),
+		"internal/serve":    append([]string{"internal/telegram", "internal/discord", "internal/store", "internal/metrics", "internal/status", "internal/report", "internal/faqwatch", "internal/encode", "internal/redact"}, core...),
 	}
 	entries, err := os.ReadDir("../../internal")
 	if err != nil {

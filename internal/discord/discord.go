@@ -29,6 +29,7 @@ import (
 	"cstbot/internal/backoff"
 	"cstbot/internal/bot"
 	"cstbot/internal/limit"
+	"cstbot/internal/redact"
 )
 
 // Intents are the gateway intents the bot asks for. Neither is privileged:
@@ -67,11 +68,12 @@ type Config struct {
 
 // Adapter is a Discord bot. Run it once.
 type Adapter struct {
-	cfg     Config
-	r       bot.Responder
-	log     *slog.Logger
-	s       *discordgo.Session
-	limiter *limit.Limiter
+	cfg      Config
+	r        bot.Responder
+	log      *slog.Logger
+	redactor *redact.Redactor
+	s        *discordgo.Session
+	limiter  *limit.Limiter
 
 	connected   atomic.Bool
 	stopping    atomic.Bool
@@ -120,7 +122,7 @@ func New(cfg Config, r bot.Responder) (*Adapter, error) {
 	if cfg.OnReconnect == nil {
 		cfg.OnReconnect = func() {}
 	}
-	return &Adapter{cfg: cfg, r: r, log: cfg.Logger.With("platform", "discord"),
+	return &Adapter{cfg: cfg, r: r, log: cfg.Logger.With("platform", "discord"), redactor: redact.New(cfg.Token),
 		limiter: limit.New(cfg.PerUserLimit, time.Minute), fatal: make(chan error, 1)}, nil
 }
 
@@ -216,6 +218,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.reconnectMu.Lock()
 	s.Close() // sends a close frame, then sleeps about 1 s
 	a.reconnectMu.Unlock()
+	a.connected.Store(false)
 	return runErr
 }
 
@@ -267,7 +270,7 @@ func fatalCode(code int) error {
 }
 
 func (a *Adapter) onReady(s *discordgo.Session, r *discordgo.Ready) {
-	a.connected.Store(true)
+	a.connected.Store(!a.stopping.Load()) // discordgo runs handlers in goroutines: this one may come late
 	if a.everReady.Swap(true) {
 		a.cfg.OnReconnect()
 	}
@@ -292,7 +295,7 @@ func (a *Adapter) onReady(s *discordgo.Session, r *discordgo.Ready) {
 }
 
 func (a *Adapter) onResumed(*discordgo.Session, *discordgo.Resumed) {
-	a.connected.Store(true)
+	a.connected.Store(!a.stopping.Load())
 	a.cfg.OnReconnect()
 	a.log.Info("discord: session resumed")
 }
@@ -328,12 +331,7 @@ func (a *Adapter) me() string {
 }
 
 // redact removes the token from an error's text.
-func (a *Adapter) redact(err error) error {
-	if err == nil || !strings.Contains(err.Error(), a.cfg.Token) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), a.cfg.Token, "<token>"))
-}
+func (a *Adapter) redact(err error) error { return a.redactor.Error(err) }
 
 // rewriteTransport sends requests for discord.com to apiURL instead.
 // discordgo's Endpoint variables are computed at init from

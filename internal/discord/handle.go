@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"cstbot/internal/bot"
+	"cstbot/internal/chunk"
 	"cstbot/internal/limit"
 )
 
@@ -184,7 +185,7 @@ func (a *Adapter) adminCommand(i *discordgo.Interaction, userID, name string) {
 		text = bot.RunAdmin(a.stopCtx, a.cfg.Admin, name)
 	}
 	fence := "`" + "``"
-	parts := split(text, maxContent-10)
+	parts := chunk.Split(text, maxContent-10, chunk.Runes)
 	for k := range parts {
 		parts[k] = fence + "\n" + parts[k] + "\n" + fence
 	}

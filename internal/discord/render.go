@@ -6,6 +6,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"cstbot/internal/bot"
+	"cstbot/internal/chunk"
 )
 
 // Discord's limits.
@@ -29,7 +30,7 @@ var escapeMarkdown = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "~", `
 func messages(r bot.Reply) []*discordgo.MessageSend {
 	if r.Kind == bot.KindUrgent {
 		var out []*discordgo.MessageSend
-		for _, c := range split(escapeMarkdown(r.Text), maxContent) {
+		for _, c := range chunk.Split(escapeMarkdown(r.Text), maxContent, chunk.Runes) {
 			out = append(out, &discordgo.MessageSend{Content: c, AllowedMentions: noPings()})
 		}
 		return out
@@ -42,7 +43,7 @@ func messages(r bot.Reply) []*discordgo.MessageSend {
 	if r.Contact != nil {
 		footer = truncate(r.Footer, maxFooter)
 	}
-	parts := split(desc, maxDescription)
+	parts := chunk.Split(desc, maxDescription, chunk.Runes)
 	out := make([]*discordgo.MessageSend, len(parts))
 	for i, p := range parts {
 		e := &discordgo.MessageEmbed{Description: p, Color: embedColor}
@@ -82,28 +83,6 @@ func components(r bot.Reply) []discordgo.MessageComponent {
 		}})
 	}
 	return rows
-}
-
-// split cuts text into pieces of at most limit characters, at paragraph
-// ends where it can, then at line ends or spaces.
-func split(text string, limit int) []string {
-	var out []string
-	for len([]rune(text)) > limit {
-		runes := []rune(text)
-		cut := limit
-		window := string(runes[:limit])
-		if i := strings.LastIndex(window, "\n\n"); i > limit/2 {
-			cut = len([]rune(window[:i]))
-		} else if i := strings.LastIndexAny(window, "\n "); i > 0 {
-			cut = len([]rune(window[:i]))
-		}
-		out = append(out, strings.TrimSpace(string(runes[:cut])))
-		text = strings.TrimSpace(string(runes[cut:]))
-	}
-	if text != "" || len(out) == 0 {
-		out = append(out, text)
-	}
-	return out
 }
 
 func truncate(s string, n int) string {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"cstbot/internal/edit"
 )
 
 // AddAlso returns data, an FAQ file, with questions added to the "also"
@@ -111,7 +113,7 @@ func lastLine(n *yaml.Node, lines []string) int {
 func NearestIDs(id string, ids []string) []string {
 	sorted := slices.Clone(ids)
 	slices.SortStableFunc(sorted, func(a, b string) int {
-		return editDistance(id, a) - editDistance(id, b)
+		return edit.Distance(id, a, -1) - edit.Distance(id, b, -1)
 	})
 	return sorted[:min(3, len(sorted))]
 }

@@ -30,27 +30,6 @@ func TestWords(t *testing.T) {
 	}
 }
 
-func TestOSA(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"session", "session", 0},
-		{"sesion", "session", 1},   // dropped
-		{"sessionn", "session", 1}, // doubled
-		{"sessoin", "session", 1},  // swapped
-		{"sessiom", "session", 1},  // wrong
-		{"ssesoin", "session", 2},  // two
-		{"abc", "xyzxyz", 3},       // over the limit
-		{"craniosacrel", "craniosacral", 1},
-	}
-	for _, tt := range tests {
-		if got := osa(tt.a, tt.b, 2); got != tt.want {
-			t.Errorf("osa(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 func TestTypoCorrect(t *testing.T) {
 	ix := newTypoIndex()
 	for _, w := range []string{"sessions", "undress", "craniosacral", "appointment", "light", "clothes"} {

@@ -1,6 +1,10 @@
 package match
 
-import "slices"
+import (
+	"slices"
+
+	"cstbot/internal/edit"
+)
 
 // minTypoLen is the shortest word that typo correction touches: shorter
 // words are too often other real words one letter away ("cost" and "most").
@@ -58,7 +62,7 @@ func (ix *typoIndex) correct(w string) (string, bool) {
 			if ix.words[i][0] != w[0] {
 				continue // a wrong first letter is rare in a typo, and common between real words ("night", "light")
 			}
-			if dist := osa(w, ix.words[i], 1); dist <= 1 && (dist < bestDist || dist == bestDist && i < best) {
+			if dist := edit.Distance(w, ix.words[i], 1); dist <= 1 && (dist < bestDist || dist == bestDist && i < best) {
 				best, bestDist = i, dist
 			}
 		}
@@ -68,7 +72,7 @@ func (ix *typoIndex) correct(w string) (string, bool) {
 			if abs(len(cand)-len(w)) > 2 || cand[0] != w[0] {
 				continue
 			}
-			if dist := osa(w, cand, 2); dist <= 2 && dist < bestDist {
+			if dist := edit.Distance(w, cand, 2); dist <= 2 && dist < bestDist {
 				best, bestDist = i, dist
 			}
 		}
@@ -84,7 +88,7 @@ func (ix *typoIndex) near(w string) []string {
 	var idx []int
 	for _, d := range deletions(w) {
 		for _, i := range ix.deletes[d] {
-			if ix.words[i][0] == w[0] && !slices.Contains(idx, i) && osa(w, ix.words[i], 1) <= 1 {
+			if ix.words[i][0] == w[0] && !slices.Contains(idx, i) && edit.Distance(w, ix.words[i], 1) <= 1 {
 				idx = append(idx, i)
 			}
 		}
@@ -107,40 +111,6 @@ func deletions(w string) []string {
 		out = append(out, w[:i]+w[i+1:])
 	}
 	return out
-}
-
-// osa is the optimal-string-alignment distance between a and b (Levenshtein
-// plus adjacent transpositions), or limit+1 once it must exceed limit.
-func osa(a, b string, limit int) int {
-	if abs(len(a)-len(b)) > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 func abs(n int) int {

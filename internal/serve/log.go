@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+
+	"cstbot/internal/redact"
 )
 
 // NewLogger builds the one logger: text on a terminal, JSON otherwise
@@ -18,7 +20,8 @@ func NewLogger(w io.Writer, format, level string, terminal bool, secrets []strin
 	if err := lvl.UnmarshalText([]byte(strings.ToUpper(orDefault(level, "info")))); err != nil {
 		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", level)
 	}
-	redact := redactor(secrets)
+	red := redact.New(secrets...)
+	redact := red.String
 	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 		switch a.Value.Kind() {
 		case slog.KindString:
@@ -54,20 +57,6 @@ func NewLogger(w io.Writer, format, level string, terminal bool, secrets []strin
 		return nil, fmt.Errorf("log format %q: want text or json", format)
 	}
 	return slog.New(h), nil
-}
-
-// redactor returns a function that replaces every secret in a text.
-func redactor(secrets []string) func(string) string {
-	var pairs []string
-	for _, s := range secrets {
-		if len(s) >= 8 { // shorter would blank ordinary words
-			pairs = append(pairs, s, "<redacted>")
-		}
-	}
-	if len(pairs) == 0 {
-		return func(s string) string { return s }
-	}
-	return strings.NewReplacer(pairs...).Replace
 }
 
 func orDefault(s, def string) string {

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/telebot.v3/middleware"
 
 	"cstbot/internal/bot"
+	"cstbot/internal/chunk"
 )
 
 // Button data: a tap on callbackPrefix+id answers an entry; on
@@ -230,7 +231,7 @@ func (a *Adapter) onFeedback(cb *tele.Callback, rating string) {
 
 // sendPre sends text as preformatted (the report's columns line up).
 func (a *Adapter) sendPre(chat *tele.Chat, text string) {
-	for _, c := range split(escape(text), maxMessage-20) {
+	for _, c := range chunk.Split(escape(text), maxMessage-20, chunk.UTF16) {
 		if a.sendText(chat, "<pre>"+c+"</pre>", &tele.SendOptions{ParseMode: tele.ModeHTML}) != nil {
 			return
 		}
@@ -262,7 +263,7 @@ func (a *Adapter) onInline(c tele.Context) error {
 		if !ok {
 			continue
 		}
-		chunks := split(renderHTML(r), maxMessage)
+		chunks := chunk.Split(renderHTML(r), maxMessage, chunk.UTF16)
 		art := &tele.ArticleResult{Title: s.Question, Description: firstLine(r.Body), Text: chunks[0]}
 		art.SetResultID(s.ID)
 		art.SetParseMode(tele.ModeHTML)

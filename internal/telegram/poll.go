@@ -33,15 +33,8 @@ type longPoller struct {
 // Poll long-polls getUpdates and hands the updates to telebot.
 func (p *longPoller) Poll(b *tele.Bot, dest chan tele.Update, stop chan struct{}) {
 	a := p.a
-	ctx, cancel := context.WithCancel(p.ctx)
+	ctx, cancel := untilStopped(p.ctx, stop)
 	defer cancel()
-	go func() {
-		select {
-		case <-stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	// A webhook left over from an earlier run would make getUpdates fail.
 	if err := b.RemoveWebhook(false); err != nil && ctx.Err() == nil {
 		a.log.Warn("telegram: deleteWebhook failed", "err", a.redact(err))
@@ -92,6 +85,19 @@ func (p *longPoller) Poll(b *tele.Bot, dest chan tele.Update, stop chan struct{}
 			}
 		}
 	}
+}
+
+// untilStopped is ctx, cancelled too when telebot closes stop (its Stop).
+func untilStopped(ctx context.Context, stop chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }
 
 // getUpdates asks for updates from offset, waiting up to wait for one.

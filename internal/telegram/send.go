@@ -8,6 +8,7 @@ import (
 
 	"cstbot/internal/backoff"
 	"cstbot/internal/bot"
+	"cstbot/internal/chunk"
 )
 
 // maxSendTries bounds the tries of one Bot API call.
@@ -17,7 +18,7 @@ const maxSendTries = 5
 // buttons under the last; in a group, as a reply to the client's message.
 // It returns the error it gave up on.
 func (a *Adapter) sendReply(chat *tele.Chat, r bot.Reply, replyTo *tele.Message) error {
-	chunks := split(renderHTML(r), maxMessage)
+	chunks := chunk.Split(renderHTML(r), maxMessage, chunk.UTF16)
 	for i, c := range chunks {
 		opts := &tele.SendOptions{ParseMode: tele.ModeHTML, DisableWebPagePreview: true}
 		if i == 0 {
@@ -50,32 +51,23 @@ func (a *Adapter) sendText(chat *tele.Chat, text string, opts *tele.SendOptions)
 }
 
 // retry calls f until it succeeds, fails for good, or has been tried
-// maxSendTries times. A 429 (telebot's FloodError, which telebot itself
-// never retries) waits the RetryAfter Telegram asks for; other transient
-// failures (5xx, dropped connections) back off. The error is redacted.
+// maxSendTries times (backoff.Retry). A 429 (telebot's FloodError, which
+// telebot itself never retries) waits the RetryAfter Telegram asks for, up
+// to MaxRetryAfter; other transient failures (5xx, dropped connections)
+// back off. The error is redacted.
 func (a *Adapter) retry(f func() error) error {
-	waits := backoff.New(8 * time.Second)
-	var err error
-	for try := 1; try <= maxSendTries; try++ {
-		if err = f(); err == nil {
-			return nil
-		}
-		if permanent(err) || try == maxSendTries {
-			break
-		}
-		wait := waits.Next()
-		var flood tele.FloodError
-		if errors.As(err, &flood) {
-			wait = max(time.Duration(flood.RetryAfter)*time.Second, 100*time.Millisecond)
-			if wait > a.cfg.MaxRetryAfter {
-				break
+	return a.redact(backoff.Retry(a.hardStop, backoff.Policy{
+		Tries: maxSendTries, Max: 8 * time.Second, MaxRetryAfter: a.cfg.MaxRetryAfter,
+		Classify: func(err error) (bool, time.Duration) {
+			var flood tele.FloodError
+			if errors.As(err, &flood) {
+				return false, max(time.Duration(flood.RetryAfter)*time.Second, 100*time.Millisecond)
 			}
-		}
-		a.log.Info("telegram: retrying a Bot API call", "err", a.redact(err), "in", wait)
-		a.cfg.OnRetry()
-		if !backoff.Sleep(a.hardStop, wait) {
-			break
-		}
-	}
-	return a.redact(err)
+			return permanent(err), 0
+		},
+		OnRetry: func(err error, wait time.Duration) {
+			a.log.Info("telegram: retrying a Bot API call", "err", a.redact(err), "in", wait)
+			a.cfg.OnRetry()
+		},
+	}, f))
 }

@@ -27,6 +27,8 @@ import (
 
 	"cstbot/internal/backoff"
 	"cstbot/internal/bot"
+	"cstbot/internal/chunk"
+	"cstbot/internal/redact"
 )
 
 // DefaultAPIURL is the Bot API's address.
@@ -84,6 +86,7 @@ type Adapter struct {
 	disp      *dispatcher
 	connected atomic.Bool
 	hardStop  context.Context // cancelled when shutdown time is up
+	redactor  *redact.Redactor
 }
 
 // New checks cfg and returns an Adapter answering with r. It does no I/O.
@@ -132,7 +135,7 @@ func New(cfg Config, r bot.Responder) (*Adapter, error) {
 	if cfg.Delivery == nil {
 		cfg.Delivery = bot.Deliveries(nil)
 	}
-	a := &Adapter{cfg: cfg, r: r, log: cfg.Logger.With("platform", "telegram")}
+	a := &Adapter{cfg: cfg, r: r, log: cfg.Logger.With("platform", "telegram"), redactor: redact.New(cfg.Token)}
 	a.disp = newDispatcher(cfg.PerChatLimit, a.flooded)
 	return a, nil
 }
@@ -170,7 +173,7 @@ func (a *Adapter) Notify(chatID int64, text string, buttons ...Button) error {
 	if a.tb == nil {
 		return errors.New("telegram: not running")
 	}
-	chunks := split(escape(text), maxMessage)
+	chunks := chunk.Split(escape(text), maxMessage, chunk.UTF16)
 	for i, c := range chunks {
 		opts := &tele.SendOptions{ParseMode: tele.ModeHTML, DisableWebPagePreview: true}
 		if i == len(chunks)-1 && len(buttons) > 0 {
@@ -318,15 +321,4 @@ func (a *Adapter) setCommands() {
 
 // redact removes the token from an error's text: telebot's errors carry
 // the request URL, and the token is part of it (tucnak/telebot#770).
-func (a *Adapter) redact(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if !strings.Contains(msg, a.cfg.Token) && !strings.Contains(msg, url.PathEscape(a.cfg.Token)) {
-		return err
-	}
-	msg = strings.ReplaceAll(msg, a.cfg.Token, "<token>")
-	msg = strings.ReplaceAll(msg, url.PathEscape(a.cfg.Token), "<token>")
-	return errors.New(msg)
-}
+func (a *Adapter) redact(err error) error { return a.redactor.Error(err) }

@@ -16,7 +16,9 @@ import (
 	defaultfaq "cstbot/faq"
 	"cstbot/internal/bot"
 	"cstbot/internal/bot/bottest"
+	"cstbot/internal/chunk"
 	"cstbot/internal/faq"
+	"cstbot/internal/redact"
 	"cstbot/internal/telegram/telegramtest"
 )
 
@@ -370,8 +372,8 @@ func TestLongAnswerIsSplit(t *testing.T) {
 	h.srv.Text(ann, "tell me everything")
 	waitSent(t, h.srv, ann.ID, 3)
 	for _, c := range h.srv.Sent(ann.ID) {
-		if units(c.String("text")) > maxMessage {
-			t.Errorf("a message of %d characters", units(c.String("text")))
+		if chunk.Len(c.String("text"), chunk.UTF16) > maxMessage {
+			t.Errorf("a message of %d characters", chunk.Len(c.String("text"), chunk.UTF16))
 		}
 		if strings.Contains(c.String("text"), "<text>") {
 			t.Errorf("unescaped text in %q", c.String("text")[:80])
@@ -445,7 +447,7 @@ func TestUnreachableAPINeverLogsToken(t *testing.T) {
 		t.Fatalf("Run = %v; an unreachable API is retried until shutdown", err)
 	}
 	out := logs.String()
-	if !strings.Contains(out, "<token>") {
+	if !strings.Contains(out, redact.Mask) {
 		t.Errorf("expected a redacted URL in the logs:\n%s", out)
 	}
 	if strings.Contains(out, testToken) {

@@ -61,15 +61,8 @@ func (p *webhookPoller) Err() error {
 // telebot until ctx is done or telebot closes stop.
 func (p *webhookPoller) Poll(b *tele.Bot, dest chan tele.Update, stop chan struct{}) {
 	a := p.a
-	ctx, cancel := context.WithCancel(p.ctx)
+	ctx, cancel := untilStopped(p.ctx, stop)
 	defer cancel()
-	go func() {
-		select {
-		case <-stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {
 		p.failed(fmt.Errorf("telegram: webhook: %w", err))
