@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"cstbot/internal/discord/discordtest"
 	"cstbot/internal/store"
 	"cstbot/internal/telegram/telegramtest"
 )
@@ -314,5 +315,53 @@ func TestServedCountsWhatWasDelivered(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	if served, up := read(); served["clothing"] != 0 || served["session-length"] != 1 || up != 1 {
 		t.Errorf("served %v and %d 👍, want session-length 1 (clothing was not delivered) and one rating", served, up)
+	}
+}
+
+// TestAutocompleteIsNotServed: Discord's autocomplete goes through the
+// catalog too; five of them and one question count one answer served.
+func TestAutocompleteIsNotServed(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "q.db")
+	dc := discordtest.New(discordToken)
+	t.Cleanup(dc.Close)
+	env := map[string]string{"DISCORD_TOKEN": discordToken, "DISCORD_API_URL": dc.URL, "CSTBOT_DATA": data}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	if err := dc.WaitReady(1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	client := discordtest.User{ID: "300", Name: "client"}
+	for _, typed := range []string{"how", "how long", "clothes", "undress", "who"} {
+		dc.Autocomplete(client, "faq", "topic", typed)
+	}
+	if _, err := dc.Wait("/callback", 5, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	dc.DM(client, "do I have to undress?")
+	if _, err := dc.Wait("/channels/dm-300/messages", 1, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenReadOnly(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stats, err := st.EntryStats(context.Background(), time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := 0
+	for _, s := range stats {
+		served += s.Served
+	}
+	if served != 1 {
+		t.Errorf("five autocompletes and one question: %d answers served, want 1 (%+v)", served, stats)
 	}
 }
