@@ -111,7 +111,11 @@ func TestReloadValidInvalidAndFixed(t *testing.T) {
 		t.Errorf("after the fix: %q", got)
 	}
 
-	// The metrics count both kinds of reload, and the replies.
+	// The metrics count both kinds of reload, and the replies (once
+	// delivered: just after the client has the last one).
+	waitFor(t, "the last reply counted", func() bool {
+		return strings.Contains(get(t, "http://"+addr+"/metrics"), `cstbot_replies_total{kind="answer",platform="telegram"} 4`)
+	})
 	body := get(t, "http://"+addr+"/metrics")
 	for _, want := range []string{`cstbot_faq_reloads_total{result="ok"} 2`, `cstbot_faq_reloads_total{result="failed"} 1`,
 		`cstbot_replies_total{kind="answer",platform="telegram"} 4`, `cstbot_reply_duration_seconds_count{platform="telegram"} 4`, `cstbot_faq_entries 1`} {
