@@ -57,7 +57,8 @@ func BenchmarkRespondLargeFAQ(b *testing.B) {
 	benchRespond(b, bot, msgs)
 }
 
-// BenchmarkLoad is parsing, validating and indexing the embedded FAQ.
+// BenchmarkLoad is parsing, validating and indexing the embedded FAQ on a
+// Meaning that has done so before (what a reload of an unchanged FAQ costs).
 func BenchmarkLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
@@ -101,6 +102,23 @@ func generatedFAQ(n int) *faq.FAQ {
 		})
 	}
 	return f
+}
+
+// BenchmarkStart is what a process does before its first answer: loading
+// the encoder, the bank and the rules (LoadMeaning), then parsing and
+// indexing the embedded FAQ on them, nothing computed before.
+func BenchmarkStart(b *testing.B) {
+	for b.Loop() {
+		m, err := LoadMeaning(defaultfaq.Files)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := faq.Parse(defaultfaq.Name, defaultfaq.YAML)
+		if err != nil {
+			b.Fatal(err)
+		}
+		New(f, m)
+	}
 }
 
 // BenchmarkLoadMeaning is loading the encoder, the phrase bank and its

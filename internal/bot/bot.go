@@ -206,6 +206,7 @@ type Bot struct {
 	sem     *semIndex
 	judge   *wordJudge
 	sparse  []float64 // per entry: 1 when the bank has no phrasings for it (an entry the therapist added)
+	known   int       // entries the bank has phrasings for
 	topics  []Suggestion
 	ranker  *match.Ranker     // the entries' questions, for typing ahead
 	groups  []map[string]bool // per entry: the groups of people its texts speak of
@@ -267,7 +268,7 @@ func newBot(f *faq.FAQ, m *Meaning, phrases []faq.Phrase) *Bot {
 		}
 	}
 	b.index = match.New(docs, match.Config{Synonyms: f.Synonyms, Unmatched: unmatchedWeight, Unknown: unknownWeight, Gamma: unmatchedGamma, Sibling: siblingWeight})
-	b.judge = m.wordJudge(phrases)
+	b.judge = m.bankWords(phrases).judge
 	b.sparse = make([]float64, len(f.Entries))
 	for i := range b.sparse {
 		b.sparse[i] = 1
@@ -277,8 +278,9 @@ func newBot(f *faq.FAQ, m *Meaning, phrases []faq.Phrase) *Bot {
 		byID[e.ID] = i
 	}
 	for _, p := range phrases {
-		if i, ok := byID[p.Label]; ok {
+		if i, ok := byID[p.Label]; ok && b.sparse[i] == 1 {
 			b.sparse[i] = 0
+			b.known++
 		}
 	}
 	return b

@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 
@@ -165,7 +164,7 @@ var cvBars = map[string]float64{"in-scope": 0.93, "out-of-scope": 0.90, "urgent"
 // fitted, less a point: the test fails below them, so that no change makes
 // the bot worse unnoticed. Where a floor is below its bar, the bar is not
 // met yet, and the test says so in its log (README "Measured").
-var cvFloors = map[string]float64{"in-scope": 0.78, "out-of-scope": 0.89, "urgent": 0.96, "not-urgent": 0.94, "small talk": 0.78}
+var cvFloors = map[string]float64{"in-scope": 0.81, "out-of-scope": 0.89, "urgent": 0.97, "not-urgent": 0.93, "small talk": 0.87}
 
 // TestCrossValidation is the bank's 5-fold cross-validation, stratified
 // by label, through the bot's own reading of each held-out phrasing. It
@@ -227,10 +226,6 @@ func TestLeaveOneEntryOut(t *testing.T) {
 	}
 	wg.Wait()
 	slices.SortFunc(results, func(a, b result) int { return cmpDesc(b.rate, a.rate) })
-	var parts []string
-	for _, r := range results {
-		parts = append(parts, r.id)
-	}
 	worst, median := results[0].rate, results[len(results)/2].rate
 	t.Logf("worst entry %s %.0f%%, median %.0f%%", results[0].id, 100*worst, 100*median)
 	for _, r := range results {
@@ -239,10 +234,9 @@ func TestLeaveOneEntryOut(t *testing.T) {
 		}
 	}
 	// Floors, as measured when the fusion was last fitted, less a point.
-	if worst < 0.15 || median < 0.40 {
-		t.Errorf("left-out entries: worst %.0f%%, median %.0f%%; the floors are 15%% and 40%%", 100*worst, 100*median)
+	if worst < 0.25 || median < 0.55 {
+		t.Errorf("left-out entries: worst %.0f%%, median %.0f%%; the floors are 25%% and 55%%", 100*worst, 100*median)
 	}
-	_ = strings.Join(parts, " ")
 }
 
 // leaveOut builds a bot on which entry i is as the therapist adds it: its

@@ -34,7 +34,7 @@ func TestFitFusion(t *testing.T) {
 	f := shippedFAQ(t)
 	best := m.fusion
 	bestScore := math.Inf(-1)
-	for _, alpha := range []float32{0.6, 0.8} {
+	for _, alpha := range []float32{0.6} {
 		for _, k := range []int{5} {
 			fu := m.fusion
 			fu.alpha, fu.k = alpha, k
@@ -104,6 +104,17 @@ func newEntryItems(sparse []cvItem) []cvItem {
 
 // objective scores a fusion on the cross-validated readings: the sum of
 // the kinds' rates, less a penalty for each bar missed.
+// outOfScopeItems are the out-of-scope phrasings among items.
+func outOfScopeItems(items []cvItem) []cvItem {
+	var out []cvItem
+	for _, it := range items {
+		if it.p.Label == faq.LabelOutOfScope {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 func objective(items, sparse []cvItem, fu fusion) (float64, string) {
 	res := scoreItems(items, fu)
 	loo := scoreItems(newEntryItems(sparse), fu)
@@ -128,6 +139,13 @@ func objective(items, sparse []cvItem, fu fusion) (float64, string) {
 		score -= 10 * (0.75 - r)
 	}
 	summary = append(summary, "left-out entries "+pct(r))
+	// and out-of-scope messages stay out with an entry just added
+	r = scoreItems(outOfScopeItems(sparse), fu).rate("out-of-scope")
+	score += r
+	if r < cvBars["out-of-scope"] {
+		score -= 10 * (cvBars["out-of-scope"] - r)
+	}
+	summary = append(summary, "out-of-scope beside them "+pct(r))
 	return score, strings.Join(summary, ", ")
 }
 
@@ -243,17 +261,34 @@ func fitModels(items, sparse []cvItem, fu fusion) fusion {
 	best := fu
 	for _, tmin := range []float32{0.5, 0.55, 0.6, 0.65, 0.7, 0.75} {
 		for _, tm := range []float32{0, 0.02, 0.05, 0.08, 0.12} {
-			for _, th := range []float64{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7} {
-				try := fu
-				try.talkMin, try.talkMargin, try.accept.threshold = tmin, tm, th
-				if s, _ := objective(items, sparse, try); s > bestScore {
-					best, bestScore = try, s
+			for _, tw := range []int{12, 25, 60} {
+				for _, th := range []float64{0.2, 0.3, 0.4, 0.5, 0.6, 0.7} {
+					try := fu
+					try.talkMin, try.talkMargin, try.talkWords, try.accept.threshold = tmin, tm, tw, th
+					if s, _ := objective(items, sparse, try); s > bestScore {
+						best, bestScore = try, s
+					}
 				}
 			}
 		}
 	}
 	// Never a guess: the answer threshold is the lowest that keeps the
 	// out-of-scope bar, whatever it costs in-scope.
+	// How sure the fusion must be to answer when the words disagree, for
+	// entries the bank knows and for those it does not.
+	for _, sure := range []float64{0.4, 0.5, 0.6, 0.7, 0.8} {
+		for _, sparseSure := range []float64{0.2, 0.3, 0.4, 0.5, 0.6, 0.7} {
+			for _, th := range []float64{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5} {
+				for _, sth := range []float64{0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5} {
+					try := best
+					try.sure, try.sparseSure, try.accept.threshold, try.sparseThreshold = sure, sparseSure, th, sth
+					if s, _ := objective(items, sparse, try); s > bestScore {
+						best, bestScore = try, s
+					}
+				}
+			}
+		}
+	}
 	for th := 0.2; th < 0.9; th += 0.02 {
 		try := best
 		try.accept.threshold = th

@@ -28,6 +28,7 @@ type fusion struct {
 	accept            model   // is the best-ranked entry the answer, or is it a fallback?
 	sure              float64 // accept's probability at which meaning answers without the words agreeing
 	sparseSure        float64 // sure, for an entry the bank knows nothing of (one the therapist added)
+	sparseThreshold   float64 // accept's threshold, for such an entry
 	urgent            model   // is this message (or part) an emergency or a crisis?
 	// partThreshold is the urgent model's threshold for one sentence of a
 	// longer message (its threshold is for the whole message): a lone
@@ -37,6 +38,8 @@ type fusion struct {
 	// nearest small-talk line is at least talkMin near and talkMargin
 	// nearer than any entry or out-of-scope line.
 	talkMin, talkMargin float32
+	// talkWords: a message of more words is never small talk by meaning
+	talkWords int
 }
 
 // model is a logistic model: P = 1 / (1 + e^-(bias + Σ w·x)), said yes at
@@ -58,7 +61,7 @@ func (m model) logit(x []float64) float64 {
 func (m model) p(x []float64) float64 { return 1 / (1 + math.Exp(-m.logit(x))) }
 
 // The features of the answer model, in order.
-var answerFeatures = []string{"best", "margin", "over-oos", "votes", "lexical", "lexical-margin", "coverage", "own", "own-margin", "over-talk", "ridge", "ridge-margin", "ridge-over-oos", "words", "words-margin", "words-over-oos", "sparse", "lexical-accepts"}
+var answerFeatures = []string{"best", "margin", "over-oos", "votes", "lexical", "lexical-margin", "coverage", "own", "own-margin", "over-talk", "ridge", "ridge-margin", "ridge-over-oos", "words", "words-margin", "words-over-oos", "sparse", "lexical-accepts", "first", "first-margin"}
 
 // The features of the accept model: the best-ranked entry's, and how far
 // it leads the runner-up.
@@ -95,10 +98,14 @@ func parseFusion(file string, data []byte) (fusion, error) {
 				fu.talkMin = float32(v)
 			case "talk-margin":
 				fu.talkMargin = float32(v)
+			case "talk-words":
+				fu.talkWords = int(v)
 			case "sure":
 				fu.sure = v
 			case "sparse-sure":
 				fu.sparseSure = v
+			case "sparse-threshold":
+				fu.sparseThreshold = v
 			default:
 				return fmt.Errorf("unknown setting %q", name)
 			}
@@ -130,6 +137,12 @@ func parseFusion(file string, data []byte) (fusion, error) {
 	if err != nil {
 		return fu, err
 	}
+	if !set["read.sparse-threshold"] {
+		fu.sparseThreshold = fu.accept.threshold
+	}
+	if !set["read.talk-words"] {
+		fu.talkWords = 12
+	}
 	if fu.k < 1 {
 		return fu, &faq.Error{Problems: []faq.Problem{{File: file, Msg: "[read] votes must be at least 1"}}}
 	}
@@ -139,7 +152,7 @@ func parseFusion(file string, data []byte) (fusion, error) {
 // String writes the fusion in the file's format.
 func (fu fusion) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "[read]\nalpha %.3f\nvotes %d\nclaim %.3f\nown-weight %.3f\nridge-lambda %.4f\nsure %.3f\nsparse-sure %.3f\ntalk-min %.3f\ntalk-margin %.3f\n", fu.alpha, fu.k, fu.claim, fu.ownWeight, fu.lambda, fu.sure, fu.sparseSure, fu.talkMin, fu.talkMargin)
+	fmt.Fprintf(&b, "[read]\nalpha %.3f\nvotes %d\nclaim %.3f\nown-weight %.3f\nridge-lambda %.4f\nsure %.3f\nsparse-sure %.3f\nsparse-threshold %.3f\ntalk-min %.3f\ntalk-margin %.3f\ntalk-words %d\n", fu.alpha, fu.k, fu.claim, fu.ownWeight, fu.lambda, fu.sure, fu.sparseSure, fu.sparseThreshold, fu.talkMin, fu.talkMargin, fu.talkWords)
 	for _, s := range []struct {
 		name  string
 		m     model
@@ -215,6 +228,11 @@ func (b *Bot) answerCandidates(bs bests, votes, rdg, nb []float32, lex []match.R
 	rfirst, rsecond := top2(rdg[:n], -1)
 	roos := rdg[n] // lineOutOfScope's class
 	nfirst, nsecond := top2(nb[:n], -1)
+	ffirst, fsecond := top2(bs.first, -1)
+	// the nearest line outside the FAQ: out of scope, or a bank phrasing
+	// for an entry this FAQ lacks (another practice's FAQ has no entry
+	// on clothing: "do I have to undress?" is outside it)
+	outside := max(bs.kind[lineOutOfScope], bs.kind[lineOther])
 	out := make([]candidate, 0, len(pool))
 	for _, e := range pool {
 		other := first
@@ -233,6 +251,10 @@ func (b *Bot) answerCandidates(bs bests, votes, rdg, nb []float32, lex []match.R
 		if nb[e] == nfirst {
 			nother = nsecond
 		}
+		fother := ffirst
+		if bs.first[e] == ffirst {
+			fother = fsecond
+		}
 		lother := lfirst
 		if lexScore[e] == lfirst {
 			lother = lsecond
@@ -240,7 +262,7 @@ func (b *Bot) answerCandidates(bs bests, votes, rdg, nb []float32, lex []match.R
 		x := []float64{
 			float64(bs.entry[e]),
 			float64(bs.entry[e] - other),
-			float64(bs.entry[e] - bs.kind[lineOutOfScope]),
+			float64(bs.entry[e] - outside),
 			float64(votes[e]),
 			lexScore[e],
 			lexScore[e] - lother,
@@ -256,6 +278,8 @@ func (b *Bot) answerCandidates(bs bests, votes, rdg, nb []float32, lex []match.R
 			float64(nb[e] - nb[n]),
 			b.sparse[e],
 			lexAccepts(lex, e),
+			float64(bs.first[e]),
+			float64(bs.first[e] - fother),
 		}
 		out = append(out, candidate{entry: e, x: x, logit: m.logit(x)})
 	}

@@ -26,9 +26,10 @@ type Meaning struct {
 	groups *groups
 	fusion fusion
 
-	mu     sync.Mutex
-	cache  map[string][]float32  // encoded at load; kept across reloads
-	judges map[uint64]*wordJudge // per list of phrasings
+	mu    sync.Mutex
+	cache map[string][]float32  // encoded at load; kept across reloads
+	grams map[uint64][]float32  // the bank's Gram matrix (ridge.go), per list of phrasings
+	words map[uint64]*bankWords // the bank's word models (nb.go), per list of phrasings
 }
 
 // The files of a Meaning, as laid out in the faq/ directory.
@@ -45,7 +46,7 @@ const (
 // a copy of it): the phrase bank (phrases/*.txt), its vectors and the
 // rules. Every problem in the files is reported, with its line.
 func LoadMeaning(fsys fs.FS) (*Meaning, error) {
-	m := &Meaning{cache: make(map[string][]float32), judges: make(map[uint64]*wordJudge)}
+	m := &Meaning{cache: make(map[string][]float32), grams: make(map[uint64][]float32), words: make(map[uint64]*bankWords)}
 	bank, err := ReadBank(fsys)
 	if err != nil {
 		return nil, err
@@ -94,6 +95,11 @@ func LoadMeaning(fsys fs.FS) (*Meaning, error) {
 		}
 		if vs.Model == encode.Fingerprint() { // else stale: encode at load instead
 			m.known = vs
+		}
+	}
+	if data, err := fs.ReadFile(fsys, GramFile); err == nil {
+		if key, g, ok := readGram(data); ok && key == phrasesKey(bank.Phrases) { // else stale: computed at load
+			m.grams[key] = g
 		}
 	}
 	return m, nil

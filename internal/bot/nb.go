@@ -2,6 +2,8 @@ package bot
 
 import (
 	"math"
+
+	"cstbot/internal/faq"
 )
 
 // wordClasses is a multinomial naive Bayes over words and pairs of words:
@@ -11,22 +13,113 @@ import (
 // is a label learnt from its own lines, which count ownWeight times.
 type wordClasses struct {
 	logPrior []float64
-	logP     map[string][]float32 // feature -> per class log P(feature | class)
+	logP     map[uint64][]float32 // feature (wordFeatures) -> per class log P(feature | class)
 }
 
-func (ix *semIndex) fitWordClasses(ownWeight float64) *wordClasses {
+// bankWords is what the word models learn of the bank's lines alone: the
+// urgent word judge (words.go), and the naive Bayes counts by label (not
+// yet by class: which class a label is depends on the FAQ). The same at
+// every reload, so made once per list of phrasings, each line's words
+// read once for both.
+type bankWords struct {
+	judge  *wordJudge
+	labels []string                // the bank's labels, in order of first use
+	counts map[uint64][]labelCount // feature -> its count under each label that has it
+	docs   []float64               // per label: lines
+	totals []float64               // per label: features
+}
+
+type labelCount struct {
+	label int
+	n     float64
+}
+
+func countBankWords(phrases []faq.Phrase) *bankWords {
+	bw := &bankWords{counts: make(map[uint64][]labelCount)}
+	index := make(map[string]int)
+	feats := make([][]uint64, len(phrases))
+	for i, p := range phrases {
+		feats[i] = wordFeatures(p.Text)
+		li, ok := index[p.Label]
+		if !ok {
+			li = len(bw.labels)
+			index[p.Label] = li
+			bw.labels = append(bw.labels, p.Label)
+			bw.docs, bw.totals = append(bw.docs, 0), append(bw.totals, 0)
+		}
+		bw.docs[li]++
+		for _, f := range feats[i] {
+			lcs := bw.counts[f]
+			if n := len(lcs); n > 0 && lcs[n-1].label == li {
+				lcs[n-1].n++
+			} else {
+				lcs = append(lcs, labelCount{li, 1})
+			}
+			bw.counts[f] = lcs
+			bw.totals[li]++
+		}
+	}
+	bw.judge = fitWordJudge(phrases, feats)
+	return bw
+}
+
+// bankWords returns the word models of phrases, made once per list.
+func (m *Meaning) bankWords(phrases []faq.Phrase) *bankWords {
+	key := phrasesKey(phrases)
+	m.mu.Lock()
+	bw, ok := m.words[key]
+	m.mu.Unlock()
+	if ok {
+		return bw
+	}
+	bw = countBankWords(phrases)
+	m.mu.Lock()
+	if len(m.words) >= 32 { // cross-validation fits many; a server, one or two
+		clear(m.words)
+	}
+	m.words[key] = bw
+	m.mu.Unlock()
+	return bw
+}
+
+// fitWordClasses fits the model to the index's lines: the bank's counts
+// (bw, for phrases, the bank lines after the FAQ's nOwn own ones) put in their
+// classes, the bank lines given to a new entry (claimed) moved to it, and
+// the own lines, counting ownWeight times.
+func (ix *semIndex) fitWordClasses(bw *bankWords, phrases []faq.Phrase, nOwn int, ownWeight float64) *wordClasses {
 	classes := ix.ridge.classes
-	counts := make(map[string][]float64)
+	outOfScope := ix.class(semLine{kind: lineOutOfScope})
+	// each label's class, from a bank line that has it, as it was filed
+	labelClass := make([]int, len(bw.labels))
+	index := make(map[string]int, len(bw.labels))
+	for i, l := range bw.labels {
+		index[l] = i
+	}
+	bank := ix.lines[nOwn:]
+	for j, l := range bank {
+		c := ix.class(l)
+		if l.claimed {
+			c = outOfScope
+		}
+		labelClass[index[phrases[j].Label]] = c
+	}
+	counts := make(map[uint64][]float64, len(bw.counts))
 	totals := make([]float64, classes)
 	docs := make([]float64, classes)
-	for _, l := range ix.lines {
-		c := ix.class(l)
-		wt := 1.0
-		if l.own {
-			wt = ownWeight
+	for li, c := range labelClass {
+		docs[c] += bw.docs[li]
+		totals[c] += bw.totals[li]
+	}
+	for f, lcs := range bw.counts {
+		v := make([]float64, classes)
+		for _, lc := range lcs {
+			v[labelClass[lc.label]] += lc.n
 		}
+		counts[f] = v
+	}
+	add := func(text string, c int, wt float64) {
 		docs[c] += wt
-		for _, f := range wordFeatures(l.text) {
+		for _, f := range wordFeatures(text) {
 			v := counts[f]
 			if v == nil {
 				v = make([]float64, classes)
@@ -36,9 +129,18 @@ func (ix *semIndex) fitWordClasses(ownWeight float64) *wordClasses {
 			totals[c] += wt
 		}
 	}
+	for _, l := range ix.lines[:nOwn] {
+		add(l.text, ix.class(l), ownWeight)
+	}
+	for _, l := range bank {
+		if l.claimed { // counted as out of scope: now its entry's
+			add(l.text, outOfScope, -1)
+			add(l.text, ix.class(l), 1)
+		}
+	}
 	const alpha = 0.3
 	vocab := float64(len(counts))
-	wc := &wordClasses{logPrior: make([]float64, classes), logP: make(map[string][]float32, len(counts))}
+	wc := &wordClasses{logPrior: make([]float64, classes), logP: make(map[uint64][]float32, len(counts))}
 	var ndocs float64
 	for _, d := range docs {
 		ndocs += d

@@ -29,10 +29,11 @@ func (ix *semIndex) class(l semLine) int {
 	return ix.entries + int(l.kind) - int(lineOutOfScope)
 }
 
-// fitRidge fits the read-out to vecs (the index's lines), each own line
-// counting ownWeight times, with penalty lambda (relative to the lines'
-// count).
-func (ix *semIndex) fitRidge(vecs [][]float32, ownWeight, lambda float64) ridge {
+// fitRidge fits the read-out to vecs (the index's lines: the FAQ's own
+// nOwn first, then the bank's), each own line counting ownWeight times,
+// with penalty lambda (relative to the lines' count). bank is the Gram
+// matrix of the bank's lines (see gram), the same at every reload.
+func (ix *semIndex) fitRidge(vecs [][]float32, nOwn int, bank []float32, ownWeight, lambda float64) ridge {
 	n := len(vecs)
 	classes := ix.entries + int(numLineKinds) - int(lineOutOfScope)
 	r := ridge{classes: classes}
@@ -41,8 +42,6 @@ func (ix *semIndex) fitRidge(vecs [][]float32, ownWeight, lambda float64) ridge 
 		return r
 	}
 	// G = Xᵀ·diag(weight)·X, with a column of ones for the bias; B = Xᵀ·diag(weight)·Y.
-	x := make([]float32, n*ridgeDim)
-	xt := make([]float32, ridgeDim*n)
 	var total float64
 	b := make([][]float64, classes)
 	for c := range b {
@@ -54,26 +53,16 @@ func (ix *semIndex) fitRidge(vecs [][]float32, ownWeight, lambda float64) ridge 
 			wt = ownWeight
 		}
 		total += wt
-		sw := float32(math.Sqrt(wt))
-		row := x[i*ridgeDim : (i+1)*ridgeDim]
-		for j, f := range v {
-			row[j] = f * sw
-		}
-		row[encode.Dim] = sw
-		for j, f := range row {
-			xt[j*n+i] = f
-		}
 		bc := b[ix.class(ix.lines[i])]
 		for j, f := range v {
 			bc[j] += wt * float64(f)
 		}
 		bc[encode.Dim] += wt
 	}
-	g32 := make([]float32, ridgeDim*ridgeDim)
-	encode.MatMul(g32, xt, x, ridgeDim, n, ridgeDim)
+	own := gram(vecs[:nOwn], ownWeight)
 	g := make([]float64, ridgeDim*ridgeDim)
-	for i, f := range g32 {
-		g[i] = float64(f)
+	for i, f := range own {
+		g[i] = float64(f) + float64(bank[i])
 	}
 	reg := lambda * total / encode.Dim
 	for i := range ridgeDim {
@@ -88,6 +77,31 @@ func (ix *semIndex) fitRidge(vecs [][]float32, ownWeight, lambda float64) ridge 
 		}
 	}
 	return r
+}
+
+// gram returns Xᵀ·X (ridgeDim × ridgeDim) for the rows of vecs, each
+// with a 1 for the bias and scaled by √weight.
+func gram(vecs [][]float32, weight float64) []float32 {
+	n := len(vecs)
+	g := make([]float32, ridgeDim*ridgeDim)
+	if n == 0 {
+		return g
+	}
+	sw := float32(math.Sqrt(weight))
+	x := make([]float32, n*ridgeDim)
+	xt := make([]float32, ridgeDim*n)
+	for i, v := range vecs {
+		row := x[i*ridgeDim : (i+1)*ridgeDim]
+		for j, f := range v {
+			row[j] = f * sw
+		}
+		row[encode.Dim] = sw
+		for j, f := range row {
+			xt[j*n+i] = f
+		}
+	}
+	encode.MatMul(g, xt, x, ridgeDim, n, ridgeDim)
+	return g
 }
 
 // scores returns the read-out of a vector: one number per class.

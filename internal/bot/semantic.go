@@ -7,6 +7,10 @@ import (
 	"cstbot/internal/faq"
 )
 
+// firstAlso is how many "also" lines of each entry count as its first
+// lines (bests.first): as many as an entry added with three.
+const firstAlso = 3
+
 // lineKind says what a line of the semantic index is an example of.
 type lineKind int8
 
@@ -35,6 +39,9 @@ type semLine struct {
 	kind  lineKind
 	entry int  // the entry, for lineEntry
 	own   bool // the FAQ's own question or "also" line, not the bank's
+	// first: the question or one of the first three "also" lines, as
+	// every entry has, the therapist's newest too (see bests.first)
+	first bool
 	// claimed: a bank out-of-scope line given to a new entry (see claim)
 	claimed bool
 	text    string
@@ -62,9 +69,9 @@ func buildSemIndex(f *faq.FAQ, phrases []faq.Phrase, m *Meaning, fu fusion) *sem
 	byID := make(map[string]int, len(f.Entries))
 	for i, e := range f.Entries {
 		byID[e.ID] = i
-		ix.lines = append(ix.lines, semLine{kind: lineEntry, entry: i, own: true, text: e.Question, where: fmt.Sprintf("%s:%d", f.Source, e.Line)})
-		for _, a := range e.Also {
-			ix.lines = append(ix.lines, semLine{kind: lineEntry, entry: i, own: true, text: a, where: fmt.Sprintf("%s:%d", f.Source, e.Line)})
+		ix.lines = append(ix.lines, semLine{kind: lineEntry, entry: i, own: true, first: true, text: e.Question, where: fmt.Sprintf("%s:%d", f.Source, e.Line)})
+		for j, a := range e.Also {
+			ix.lines = append(ix.lines, semLine{kind: lineEntry, entry: i, own: true, first: j < firstAlso, text: a, where: fmt.Sprintf("%s:%d", f.Source, e.Line)})
 		}
 	}
 	nOwn := len(ix.lines)
@@ -86,8 +93,8 @@ func buildSemIndex(f *faq.FAQ, phrases []faq.Phrase, m *Meaning, fu fusion) *sem
 	vecs := m.vectors(texts)
 	ix.claim(vecs[:nOwn], vecs, fu.claim)
 	ix.matrix = encode.NewMatrix(vecs)
-	ix.ridge = ix.fitRidge(vecs, fu.ownWeight, fu.lambda)
-	ix.words = ix.fitWordClasses(fu.ownWeight)
+	ix.ridge = ix.fitRidge(vecs, nOwn, m.bankGram(phrases, vecs[nOwn:]), fu.ownWeight, fu.lambda)
+	ix.words = ix.fitWordClasses(m.bankWords(phrases), phrases, nOwn, fu.ownWeight)
 	return ix
 }
 
@@ -170,17 +177,21 @@ type bests struct {
 	kindLine [numLineKinds]int
 	entry    []float32
 	own      []float32 // the entry's own lines only
-	line     []int
+	// first is the entry's question and first three "also" lines only:
+	// the same number of lines for every entry, so that an entry the
+	// therapist just added with three "also" lines competes evenly
+	first []float32
+	line  []int
 }
 
 func (ix *semIndex) bests(row []float32) bests {
-	b := bests{entry: make([]float32, ix.entries), own: make([]float32, ix.entries), line: make([]int, ix.entries)}
+	b := bests{entry: make([]float32, ix.entries), own: make([]float32, ix.entries), first: make([]float32, ix.entries), line: make([]int, ix.entries)}
 	for k := range b.kind {
 		b.kind[k] = -1
 		b.kindLine[k] = -1
 	}
 	for e := range b.entry {
-		b.entry[e], b.own[e], b.line[e] = -1, -1, -1
+		b.entry[e], b.own[e], b.first[e], b.line[e] = -1, -1, -1, -1
 	}
 	for j, s := range row {
 		l := &ix.lines[j]
@@ -193,6 +204,9 @@ func (ix *semIndex) bests(row []float32) bests {
 			}
 			if l.own && s > b.own[l.entry] {
 				b.own[l.entry] = s
+			}
+			if l.first && s > b.first[l.entry] {
+				b.first[l.entry] = s
 			}
 		}
 	}

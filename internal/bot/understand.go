@@ -195,14 +195,17 @@ func (b *Bot) decide(ev evidence, fu fusion) understanding {
 	u.sem, u.lexical = float64(ev.bs.entry[top.entry]), top.x[4]
 	// Answered when the fusion accepts and either the words agree (the
 	// lexical matcher alone would answer the same) or the fusion is sure.
-	// An entry the bank knows nothing of (one the therapist added) is known
-	// to the words by its few lines only: it needs less sureness instead.
-	sure := fu.sure
-	if b.sparse[top.entry] == 1 {
-		sure = fu.sparseSure
+	// An entry the bank knows nothing of, added beside entries it knows
+	// (one the therapist added), is known by its few lines only: it needs
+	// less sureness, with its own threshold. Those were fitted on one new
+	// entry among known ones; another practice's FAQ, none of whose
+	// entries the bank knows, keeps the usual ones.
+	sure, threshold := fu.sure, fu.accept.threshold
+	if b.sparse[top.entry] == 1 && b.known > 0 {
+		sure, threshold = fu.sparseSure, fu.sparseThreshold
 	}
 	agree := top.x[slices.Index(answerFeatures, "lexical-accepts")] == 1
-	if u.p >= fu.accept.threshold && (agree || u.p >= sure) && !b.aboutSomeoneElse(ev.all, top.entry) {
+	if u.p >= threshold && (agree || u.p >= sure) && !b.aboutSomeoneElse(ev.all, top.entry) {
 		u.kind = KindAnswer
 	}
 	return u
@@ -212,7 +215,7 @@ func (b *Bot) decide(ev evidence, fu fusion) understanding {
 // you've been a star"): a short message whose nearest small-talk line is
 // near enough, and nearer than any entry or out-of-scope line.
 func talkByMeaning(bs bests, words int, fu fusion) Kind {
-	if words > 12 {
+	if words > fu.talkWords {
 		return ""
 	}
 	best, kind := float32(-1), lineKind(0)

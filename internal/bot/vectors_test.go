@@ -54,3 +54,28 @@ func dot(a, b []float32) float32 {
 	}
 	return s
 }
+
+// TestBankGram fails when faq/phrases/gram.bin is stale: made for other
+// phrasings or weights, or no longer the Gram matrix of the bank's
+// vectors. 'go generate ./faq' remakes it.
+func TestBankGram(t *testing.T) {
+	data, err := defaultfaq.Files.ReadFile(GramFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, g, ok := readGram(data)
+	m := testMeaning(t)
+	if !ok || key != phrasesKey(m.bank.Phrases) {
+		t.Fatalf("%s is stale (other weights or other phrasings): run go generate ./faq", GramFile)
+	}
+	texts := make([]string, len(m.bank.Phrases))
+	for i, p := range m.bank.Phrases {
+		texts[i] = p.Text
+	}
+	want := gram(m.vectors(texts), 1)
+	for i := range want {
+		if d := want[i] - g[i]; d > 1e-3 || d < -1e-3 {
+			t.Fatalf("%s: number %d is %g, the vectors give %g: run go generate ./faq", GramFile, i, g[i], want[i])
+		}
+	}
+}

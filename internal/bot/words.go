@@ -17,31 +17,51 @@ import (
 // feature of the urgent judge, never a rule.
 type wordJudge struct {
 	bias float64
-	w    map[string]float64
+	w    map[uint64]float64 // by feature (wordFeatures)
 }
 
-// wordFeatures are a text's words and neighbouring pairs.
-func wordFeatures(text string) []string {
+// wordFeatures are a text's words and neighbouring pairs ("is not",
+// "not breathing"), each as the 64-bit FNV-1a hash of its text: the word
+// models count millions of them, and a number costs less than a string.
+func wordFeatures(text string) []uint64 {
 	ws := match.Words(text)
-	out := make([]string, 0, 2*len(ws))
+	out := make([]uint64, 0, 2*len(ws))
 	for i, w := range ws {
-		out = append(out, w)
+		h := fnvString(fnvOffset, w)
+		out = append(out, h)
 		if i+1 < len(ws) {
-			out = append(out, w+" "+ws[i+1])
+			out = append(out, fnvString(fnvByte(h, ' '), ws[i+1]))
 		}
 	}
 	return out
 }
 
-// fitWordJudge fits the model by stochastic gradient descent (AdaGrad,
-// L2), with a fixed seed: the same phrasings give the same model.
-func fitWordJudge(phrases []faq.Phrase) *wordJudge {
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
+
+func fnvString(h uint64, s string) uint64 {
+	for i := range len(s) {
+		h = fnvByte(h, s[i])
+	}
+	return h
+}
+
+// fitWordJudge fits the model to phrases, whose word features are feats, by stochastic gradient descent (AdaGrad,
+// L2), with a fixed seed: the same phrasings give the same model. The
+// features are numbered first, so that the epochs run on slices.
+func fitWordJudge(phrases []faq.Phrase, feats [][]uint64) *wordJudge {
 	type example struct {
-		feats []string
+		feats []int32
 		y, wt float64
 	}
-	var exs []example
-	for _, p := range phrases {
+	ids := make(map[uint64]int32)
+	var names []uint64
+	exs := make([]example, 0, len(phrases))
+	for i, p := range phrases {
 		y, wt := 0.0, 1.0
 		switch p.Label {
 		case faq.LabelEmergency, faq.LabelCrisis:
@@ -49,29 +69,44 @@ func fitWordJudge(phrases []faq.Phrase) *wordJudge {
 		case faq.LabelNotUrgent:
 			wt = 2
 		}
-		exs = append(exs, example{wordFeatures(p.Text), y, wt})
+		fs := feats[i]
+		e := example{make([]int32, len(fs)), y, wt}
+		for i, f := range fs {
+			id, ok := ids[f]
+			if !ok {
+				id = int32(len(names))
+				ids[f] = id
+				names = append(names, f)
+			}
+			e.feats[i] = id
+		}
+		exs = append(exs, e)
 	}
-	j := &wordJudge{w: make(map[string]float64)}
-	g2 := make(map[string]float64)
-	var bg2 float64
+	w := make([]float64, len(names))
+	g2 := make([]float64, len(names))
+	var bias, bg2 float64
 	const rate, l2 = 0.5, 1e-4
 	rng := rand.New(rand.NewPCG(3, 5))
 	for range 12 {
 		rng.Shuffle(len(exs), func(a, b int) { exs[a], exs[b] = exs[b], exs[a] })
 		for _, e := range exs {
-			z := j.bias
+			z := bias
 			for _, f := range e.feats {
-				z += j.w[f]
+				z += w[f]
 			}
 			g := e.wt * (1/(1+math.Exp(-z)) - e.y)
 			bg2 += g * g
-			j.bias -= rate * g / math.Sqrt(bg2+1e-8)
+			bias -= rate * g / math.Sqrt(bg2+1e-8)
 			for _, f := range e.feats {
-				gf := g + l2*j.w[f]
+				gf := g + l2*w[f]
 				g2[f] += gf * gf
-				j.w[f] -= rate * gf / math.Sqrt(g2[f]+1e-8)
+				w[f] -= rate * gf / math.Sqrt(g2[f]+1e-8)
 			}
 		}
+	}
+	j := &wordJudge{bias: bias, w: make(map[uint64]float64, len(names))}
+	for i, n := range names {
+		j.w[n] = w[i]
 	}
 	return j
 }
@@ -98,21 +133,23 @@ func phrasesKey(phrases []faq.Phrase) uint64 {
 	return h.Sum64()
 }
 
-// wordJudge returns the word model for phrases, fitting it once per list.
-func (m *Meaning) wordJudge(phrases []faq.Phrase) *wordJudge {
+// bankGram returns the ridge read-out's Gram matrix of the bank's lines
+// (phrases, whose vectors are vecs): the bulk of the read-out's cost, the
+// same at every reload of the FAQ, so computed once per list of phrasings.
+func (m *Meaning) bankGram(phrases []faq.Phrase, vecs [][]float32) []float32 {
 	key := phrasesKey(phrases)
 	m.mu.Lock()
-	j, ok := m.judges[key]
+	g, ok := m.grams[key]
 	m.mu.Unlock()
 	if ok {
-		return j
+		return g
 	}
-	j = fitWordJudge(phrases)
+	g = gram(vecs, 1)
 	m.mu.Lock()
-	if len(m.judges) >= 32 { // cross-validation fits many; a server, one or two
-		clear(m.judges)
+	if len(m.grams) >= 32 { // as words
+		clear(m.grams)
 	}
-	m.judges[key] = j
+	m.grams[key] = g
 	m.mu.Unlock()
-	return j
+	return g
 }

@@ -45,11 +45,19 @@ type Encoder struct {
 // New loads the embedded weights. It takes a few tens of milliseconds and
 // holds about 22 MB; call it once and share the Encoder.
 func New() (*Encoder, error) {
+	fingerprint() // while the file is at hand
 	m, err := parseModel(modelFile)
 	if err != nil {
 		return nil, err
 	}
-	return newEncoder(m)
+	e, err := newEncoder(m)
+	if err != nil {
+		return nil, err
+	}
+	// The weights are copied out; the embedded file's pages, read once,
+	// need not stay resident (about 7 MB).
+	releasePages(modelFile)
+	return e, nil
 }
 
 func newEncoder(m *modelData) (*Encoder, error) {

@@ -208,3 +208,23 @@ func TestMatrixAndVectors(t *testing.T) {
 		t.Errorf("nearest to a session-length question is %q", texts[best%len(texts)])
 	}
 }
+
+// TestNewAgain: New releases the embedded file's pages once the weights
+// are copied out; they read back from the binary intact, so a second New
+// gives the same encoder.
+func TestNewAgain(t *testing.T) {
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	va, vb := a.Encode("how long is a session"), b.Encode("how long is a session")
+	for i := range va {
+		if va[i] != vb[i] {
+			t.Fatalf("vector %d differs after the pages were released: %v, %v", i, va[i], vb[i])
+		}
+	}
+}

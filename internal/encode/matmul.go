@@ -70,6 +70,18 @@ func gemmGo(c []float32, ldc int, a []float32, lda, m, k, n int, packed []float3
 	}
 }
 
+// packRows is packPanels for a row-major k×n matrix b: each panel row is
+// a slice of one of b's rows, copied whole. dst must be zeroed.
+func packRows(dst, b []float32, k, n int) {
+	for p := range (n + panelWidth - 1) / panelWidth {
+		from, to := p*panelWidth, min((p+1)*panelWidth, n)
+		panel := dst[p*k*panelWidth : (p+1)*k*panelWidth]
+		for kk := range k {
+			copy(panel[kk*panelWidth:], b[kk*n+from:kk*n+to])
+		}
+	}
+}
+
 // packPanels writes the k×n matrix whose element (kk, j) is at(kk, j)
 // into dst in panels of panelWidth columns, n rounded up to a whole panel
 // with zeros, and returns the padded width.

@@ -12,8 +12,16 @@ type Matrix struct {
 // NewMatrix packs vecs (Dim numbers each).
 func NewMatrix(vecs [][]float32) *Matrix {
 	m := &Matrix{n: len(vecs)}
-	m.packed = make([]float32, Dim*((len(vecs)+panelWidth-1)/panelWidth*panelWidth))
-	m.padded = packPanels(m.packed, Dim, len(vecs), func(k, j int) float32 { return vecs[j][k] })
+	m.padded = (len(vecs) + panelWidth - 1) / panelWidth * panelWidth
+	m.packed = make([]float32, Dim*m.padded)
+	// vector j is column j: in panel j/panelWidth, at column j%panelWidth
+	// of each of its Dim rows
+	for j, v := range vecs {
+		col := m.packed[j/panelWidth*Dim*panelWidth+j%panelWidth:]
+		for k, f := range v[:Dim] {
+			col[k*panelWidth] = f
+		}
+	}
 	return m
 }
 
@@ -45,7 +53,7 @@ func (m *Matrix) Dots(queries ...[]float32) [][]float32 {
 func MatMul(c, a, b []float32, m, k, n int) {
 	padded := (n + panelWidth - 1) / panelWidth * panelWidth
 	packed := make([]float32, k*padded)
-	packPanels(packed, k, n, func(kk, j int) float32 { return b[kk*n+j] })
+	packRows(packed, b, k, n)
 	if padded == n {
 		gemm(c, n, a, k, m, k, n, packed)
 		return

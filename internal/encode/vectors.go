@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 )
 
 // Vectors is a set of texts' vectors computed in advance (by go generate),
@@ -30,10 +31,12 @@ const vectorsMagic = "CSTVEC01"
 
 // Fingerprint identifies the embedded weights: vectors made with other
 // weights are stale.
-func Fingerprint() [8]byte {
+func Fingerprint() [8]byte { return fingerprint() }
+
+var fingerprint = sync.OnceValue(func() [8]byte {
 	sum := sha256.Sum256(modelFile)
 	return [8]byte(sum[:8])
-}
+})
 
 // Vector returns the i-th vector, unit length, in a new slice. The set
 // keeps its vectors as int8 (a quarter of the memory).

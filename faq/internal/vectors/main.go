@@ -1,6 +1,7 @@
 // Command vectors computes the vectors of the phrase bank's phrasings and
 // of the default FAQ's questions (each with its sentences) and writes
-// phrases/vectors.bin, which the binary embeds so that it need not encode
+// phrases/vectors.bin (and phrases/gram.bin, the ridge read-out's Gram
+// matrix of the bank's lines, from them), which the binary embeds so that it need not encode
 // them at start-up. Run it after editing the bank or faq.yaml, from faq/:
 //
 //	go generate ./faq
@@ -52,6 +53,18 @@ func run() error {
 		return err
 	}
 	if err := os.WriteFile(bot.VectorsFile, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	// the bank's Gram matrix, from the vectors as the bot will read them
+	vs, err := encode.ReadVectors(buf.Bytes())
+	if err != nil {
+		return err
+	}
+	var gram bytes.Buffer
+	if err := bot.WriteGram(&gram, bank, vs); err != nil {
+		return err
+	}
+	if err := os.WriteFile(bot.GramFile, gram.Bytes(), 0o644); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %s: %d texts, %d bytes, in %v\n", bot.VectorsFile, len(texts), buf.Len(), time.Since(start).Round(time.Millisecond))
