@@ -27,9 +27,9 @@ type Meaning struct {
 	fusion fusion
 
 	mu    sync.Mutex
-	cache map[string][]float32  // encoded at load; kept across reloads
-	grams map[uint64][]float32  // the bank's Gram matrix (ridge.go), per list of phrasings
-	words map[uint64]*bankWords // the bank's word models (nb.go), per list of phrasings
+	cache map[string][]float32 // encoded at load; kept across reloads
+	grams perBank[[]float32]   // the bank's Gram matrix (ridge.go)
+	words perBank[*bankWords]  // the bank's word models (nb.go)
 }
 
 // The files of a Meaning, as laid out in the faq/ directory.
@@ -46,7 +46,7 @@ const (
 // a copy of it): the phrase bank (phrases/*.txt), its vectors and the
 // rules. Every problem in the files is reported, with its line.
 func LoadMeaning(fsys fs.FS) (*Meaning, error) {
-	m := &Meaning{cache: make(map[string][]float32), grams: make(map[uint64][]float32), words: make(map[uint64]*bankWords)}
+	m := &Meaning{cache: make(map[string][]float32)}
 	bank, err := ReadBank(fsys)
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func LoadMeaning(fsys fs.FS) (*Meaning, error) {
 	}
 	if data, err := fs.ReadFile(fsys, GramFile); err == nil {
 		if key, g, ok := readGram(data); ok && key == phrasesKey(bank.Phrases) { // else stale: computed at load
-			m.grams[key] = g
+			m.grams.put(key, g)
 		}
 	}
 	return m, nil

@@ -65,21 +65,7 @@ func countBankWords(phrases []faq.Phrase) *bankWords {
 
 // bankWords returns the word models of phrases, made once per list.
 func (m *Meaning) bankWords(phrases []faq.Phrase) *bankWords {
-	key := phrasesKey(phrases)
-	m.mu.Lock()
-	bw, ok := m.words[key]
-	m.mu.Unlock()
-	if ok {
-		return bw
-	}
-	bw = countBankWords(phrases)
-	m.mu.Lock()
-	if len(m.words) >= 32 { // cross-validation fits many; a server, one or two
-		clear(m.words)
-	}
-	m.words[key] = bw
-	m.mu.Unlock()
-	return bw
+	return m.words.get(phrases, func() *bankWords { return countBankWords(phrases) })
 }
 
 // fitWordClasses fits the model to the index's lines: the bank's counts

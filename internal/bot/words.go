@@ -4,6 +4,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"cstbot/internal/faq"
 	"cstbot/internal/match"
@@ -135,21 +136,40 @@ func phrasesKey(phrases []faq.Phrase) uint64 {
 
 // bankGram returns the ridge read-out's Gram matrix of the bank's lines
 // (phrases, whose vectors are vecs): the bulk of the read-out's cost, the
-// same at every reload of the FAQ, so computed once per list of phrasings.
+// same at every reload of the FAQ, so computed once per list of phrasings
+// (or read from GramFile at load).
 func (m *Meaning) bankGram(phrases []faq.Phrase, vecs [][]float32) []float32 {
+	return m.grams.get(phrases, func() []float32 { return gram(vecs, 1) })
+}
+
+// perBank keeps what is made from a list of the bank's phrasings, so that
+// a reload of the FAQ reuses it. Cross-validation makes many lists, a
+// server one or two: past 32 it starts over.
+type perBank[T any] struct {
+	mu sync.Mutex
+	m  map[uint64]T
+}
+
+// get returns what was made for phrases, making it the first time.
+func (c *perBank[T]) get(phrases []faq.Phrase, build func() T) T {
 	key := phrasesKey(phrases)
-	m.mu.Lock()
-	g, ok := m.grams[key]
-	m.mu.Unlock()
+	c.mu.Lock()
+	v, ok := c.m[key]
+	c.mu.Unlock()
 	if ok {
-		return g
+		return v
 	}
-	g = gram(vecs, 1)
-	m.mu.Lock()
-	if len(m.grams) >= 32 { // as words
-		clear(m.grams)
+	v = build()
+	c.put(key, v)
+	return v
+}
+
+// put keeps v for the list of phrasings whose phrasesKey is key.
+func (c *perBank[T]) put(key uint64, v T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 32 {
+		c.m = make(map[uint64]T)
 	}
-	m.grams[key] = g
-	m.mu.Unlock()
-	return g
+	c.m[key] = v
 }
