@@ -2,6 +2,7 @@ package bot
 
 import (
 	"hash/fnv"
+	"hash/maphash"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -22,34 +23,28 @@ type wordJudge struct {
 }
 
 // wordFeatures are a text's words and neighbouring pairs ("is not",
-// "not breathing"), each as the 64-bit FNV-1a hash of its text: the word
-// models count millions of them, and a number costs less than a string.
+// "not breathing"), each as a 64-bit hash of its text (hash/maphash, one
+// seed per process): the word models count millions of them, and a
+// number costs less than a string.
 func wordFeatures(text string) []uint64 {
 	ws := match.Words(text)
 	out := make([]uint64, 0, 2*len(ws))
+	var pair maphash.Hash
+	pair.SetSeed(featureSeed)
 	for i, w := range ws {
-		h := fnvString(fnvOffset, w)
-		out = append(out, h)
+		out = append(out, maphash.String(featureSeed, w))
 		if i+1 < len(ws) {
-			out = append(out, fnvString(fnvByte(h, ' '), ws[i+1]))
+			pair.Reset()
+			pair.WriteString(w)
+			pair.WriteByte(' ')
+			pair.WriteString(ws[i+1])
+			out = append(out, pair.Sum64())
 		}
 	}
 	return out
 }
 
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func fnvByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
-
-func fnvString(h uint64, s string) uint64 {
-	for i := range len(s) {
-		h = fnvByte(h, s[i])
-	}
-	return h
-}
+var featureSeed = maphash.MakeSeed()
 
 // fitWordJudge fits the model to phrases, whose word features are feats, by stochastic gradient descent (AdaGrad,
 // L2), with a fixed seed: the same phrasings give the same model. The
@@ -72,14 +67,14 @@ func fitWordJudge(phrases []faq.Phrase, feats [][]uint64) *wordJudge {
 		}
 		fs := feats[i]
 		e := example{make([]int32, len(fs)), y, wt}
-		for i, f := range fs {
+		for k, f := range fs {
 			id, ok := ids[f]
 			if !ok {
 				id = int32(len(names))
 				ids[f] = id
 				names = append(names, f)
 			}
-			e.feats[i] = id
+			e.feats[k] = id
 		}
 		exs = append(exs, e)
 	}

@@ -1,12 +1,14 @@
 // Command vectors computes the vectors of the phrase bank's phrasings and
 // of the default FAQ's questions (each with its sentences) and writes
-// phrases/vectors.bin (and phrases/gram.bin, the ridge read-out's Gram
-// matrix of the bank's lines, from them), which the binary embeds so that it need not encode
-// them at start-up. Run it after editing the bank or faq.yaml, from faq/:
+// phrases/vectors.bin, and from those vectors phrases/gram.bin (the ridge
+// read-out's Gram matrix of the bank's lines), which the binary embeds so
+// that a first load need not compute them. Run it after editing the bank
+// or faq.yaml, from faq/:
 //
 //	go generate ./faq
 //
-// internal/bot's TestBankVectors fails while the file is stale.
+// internal/bot's TestBankVectors and TestBankGram fail while they are
+// stale.
 package main
 
 import (
