@@ -308,6 +308,10 @@ func TestUrgentWordings(t *testing.T) {
 		"there's blood everywhere and it won't stop", "my daughter is having a seizure", "my son swallowed a bunch of pills",
 		"I hit my head really hard and my pupils look different sizes", "worst headache of my life came on suddenly",
 		"nobody would miss me if i was gone",
+		// told of as past, yet happening again: the rule's past is weighed, not obeyed
+		"I tried to kill myself years ago and now I want to die again", "he had a seizure as a kid and he is having one right now",
+		// slang, and a word or two
+		"honestly i just wanna unalive", "heart attack help", "stroke now",
 	}
 	for _, text := range urgent {
 		if r := b.Respond(context.Background(), Message{Text: text}); r.Kind != KindUrgent {
@@ -318,6 +322,9 @@ func TestUrgentWordings(t *testing.T) {
 		"I had a head injury years ago, can cst help?", "I had a stroke last year, can cst help my recovery",
 		"I took my pills this morning, can I still come", "my neck hurts after the session, is that normal?",
 		"can it help with depression",
+		// a rule's words, told of as over
+		"I self-harmed as a teenager but I have been fine for ten years. Is CST ok for me?",
+		"my dad survived a cardiac arrest in 2019, could he have a session",
 	}
 	for _, text := range notUrgent {
 		if r := b.Respond(context.Background(), Message{Text: text}); r.Kind == KindUrgent {

@@ -78,6 +78,8 @@ func (b *Bot) label(l semLine) string {
 }
 
 func (b *Bot) read(text string) understanding {
+	b.meaning.readers <- struct{}{}
+	defer func() { <-b.meaning.readers }()
 	return b.decide(b.evidence(text, b.fusion), b.fusion)
 }
 
@@ -85,6 +87,7 @@ func (b *Bot) read(text string) understanding {
 type evidence struct {
 	all, ws  []string    // the message's words, and those matched (at most MaxMatchWords)
 	rule     urgencyKind // an urgent rule that matched, or 0
+	told     bool        // the rule's words are told of as past (see urgentRules.past): meaning decides
 	words    Kind        // small talk by its words, or ""
 	urgentX  [][]float64 // the urgent model's features, for the whole message and each part
 	urgentBs []bests
@@ -100,13 +103,15 @@ func (b *Bot) evidence(text string, fu fusion) evidence {
 	ev.all = match.Words(text)
 	if k, ok := b.meaning.rules.match(ev.all); ok {
 		ev.rule = k
-		return ev
+		if ev.told = b.meaning.rules.past(ev.all); !ev.told {
+			return ev
+		}
 	}
 	ev.ws = ev.all
 	if len(ev.ws) > MaxMatchWords {
 		ev.ws = ev.ws[:MaxMatchWords]
 	}
-	if ev.words = b.talk.intent(ev.ws, text); ev.words != "" {
+	if ev.words = b.talk.intent(ev.ws, text); ev.words != "" && !ev.told {
 		return ev
 	}
 	// By meaning: the whole message, and each of its sentences.
@@ -153,10 +158,10 @@ func (b *Bot) evidence(text string, fu fusion) evidence {
 func (b *Bot) decide(ev evidence, fu fusion) understanding {
 	u := understanding{entry: -1, nearest: ev.nearest}
 	switch {
-	case ev.rule != 0:
+	case ev.rule != 0 && !ev.told:
 		u.kind, u.urgency = KindUrgent, ev.rule
 		return u
-	case ev.words != "":
+	case ev.words != "" && !ev.told:
 		u.kind = ev.words
 		return u
 	}
@@ -169,6 +174,9 @@ func (b *Bot) decide(ev evidence, fu fusion) understanding {
 			u.kind, u.urgency = KindUrgent, emergency
 			if bs := ev.urgentBs[i]; bs.kind[lineCrisis] > bs.kind[lineEmergency] {
 				u.urgency = crisis
+			}
+			if ev.told {
+				u.urgency = ev.rule
 			}
 			return u
 		}

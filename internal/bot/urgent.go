@@ -231,6 +231,15 @@ func (t *urgentRules) contextOf(ws []string) [numContexts]float64 {
 	return out
 }
 
+// past reports whether a message that matched a rule tells of it as
+// over ("I had a seizure once, years ago", "I used to self-harm, that's
+// long behind me"): it has a [past] expression and nothing of [now]. Such
+// a message is judged by meaning, as a message no rule matched is.
+func (t *urgentRules) past(ws []string) bool {
+	c := t.contextOf(ws)
+	return c[contextPast] == 1 && c[contextNow] == 0
+}
+
 // match reports whether a message, given as its words (match.Words),
 // matches a rule, and whether an emergency's or a crisis's.
 func (t *urgentRules) match(ws []string) (urgencyKind, bool) {
