@@ -26,6 +26,13 @@ type Meaning struct {
 	groups *groups
 	fusion fusion
 
+	// readers holds one token per message being read (encoded and
+	// matched), at most one a core: the reading is all computation, so
+	// more at once only holds more memory (a burst of a thousand chats
+	// would hold a thousand messages' working memory), never answers
+	// sooner.
+	readers chan struct{}
+
 	mu    sync.Mutex
 	cache map[string][]float32 // encoded at load; kept across reloads
 	grams perBank[[]float32]   // the bank's Gram matrix (ridge.go)
@@ -46,7 +53,7 @@ const (
 // a copy of it): the phrase bank (phrases/*.txt), its vectors and the
 // rules. Every problem in the files is reported, with its line.
 func LoadMeaning(fsys fs.FS) (*Meaning, error) {
-	m := &Meaning{cache: make(map[string][]float32)}
+	m := &Meaning{cache: make(map[string][]float32), readers: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	bank, err := ReadBank(fsys)
 	if err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ type Encoder struct {
 	l2Eps   float32
 	maxLen  int // pieces past this are dropped, as the graph does (128)
 	work    sync.Pool
-	matrix  int // bytes of weights held as float32
+	matrix  int // bytes of weights held as halves
 	kernels string
 }
 
@@ -114,7 +114,7 @@ func newEncoder(m *modelData) (*Encoder, error) {
 		return nil, err
 	}
 	for _, l := range e.linears() {
-		e.matrix += 4 * len(l.packed)
+		e.matrix += 2 * len(l.packed)
 	}
 	e.work.New = func() any { return newWork(e.maxLen) }
 	return e, nil

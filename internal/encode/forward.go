@@ -34,12 +34,12 @@ func (t *table) addRow(dst []float32, id int, k float32) {
 
 func (t *table) bytes() int { return len(t.q) + 4*len(t.scales) + 4*len(t.f32) }
 
-// linear is x·W + b with W in×out, held as float32 in panels of panelWidth
-// columns, each panel k-major (panel[k][0:panelWidth]), the layout the
-// matrix kernels stream.
+// linear is x·W + b with W in×out, held as halves (half.go) in panels of
+// panelWidth columns, each panel k-major (panel[k][0:panelWidth]), the
+// layout the matrix kernels stream.
 type linear struct {
 	in, out int
-	packed  []float32
+	packed  []uint16
 	bias    []float32
 }
 
@@ -60,11 +60,11 @@ func loadLinear(m *modelData, name string, in, out int) (linear, error) {
 		return linear{}, fmt.Errorf("encode: weight file: %s is %d wide, not a multiple of %d", name, out, panelWidth)
 	}
 	vals := w.values()
-	l := linear{in: in, out: out, packed: make([]float32, in*out), bias: b.f32}
+	l := linear{in: in, out: out, packed: make([]uint16, in*out), bias: b.f32}
 	for p := range out / panelWidth {
 		panel := l.packed[p*in*panelWidth : (p+1)*in*panelWidth]
 		for k := range in {
-			copy(panel[k*panelWidth:(k+1)*panelWidth], vals[k*out+p*panelWidth:])
+			toHalves(panel[k*panelWidth:(k+1)*panelWidth], vals[k*out+p*panelWidth:k*out+(p+1)*panelWidth])
 		}
 	}
 	return l, nil
@@ -72,7 +72,7 @@ func loadLinear(m *modelData, name string, in, out int) (linear, error) {
 
 // apply sets dst (m×out) to a (m×in) times W, plus the bias.
 func (l *linear) apply(dst, a []float32, m int) {
-	gemm(dst, l.out, a, l.in, m, l.in, l.out, l.packed)
+	gemmHalf(dst, l.out, a, l.in, m, l.in, l.out, l.packed)
 	for i := range m {
 		row := dst[i*l.out : (i+1)*l.out]
 		for j, b := range l.bias {

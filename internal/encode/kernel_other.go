@@ -3,3 +3,5 @@
 package encode
 
 func cpuKernels() []namedKernel { return nil }
+
+func cpuHalfKernels() []namedHalfKernel { return nil }

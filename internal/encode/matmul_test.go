@@ -61,9 +61,9 @@ func TestGoKernel(t *testing.T) {
 	for _, s := range texts {
 		fast = append(fast, e.Encode(s))
 	}
-	saved := kernel
-	kernel = nil
-	defer func() { kernel = saved }()
+	saved, savedHalf := kernel, halfKernel
+	kernel, halfKernel = nil, nil
+	defer func() { kernel, halfKernel = saved, savedHalf }()
 	for i, s := range texts {
 		if c := cosine(e.Encode(s), fast[i]); c < 0.99999 {
 			t.Errorf("Encode(%q): portable and %s kernels differ, cosine %.6f", s, e.Stats().Kernel, c)

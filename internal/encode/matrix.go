@@ -6,20 +6,20 @@ package encode
 // concurrent use.
 type Matrix struct {
 	n, padded int
-	packed    []float32 // the vectors as the columns of a Dim×padded matrix, in panels
+	packed    []uint16 // the vectors as the columns of a Dim×padded matrix, in panels, as halves (half.go)
 }
 
 // NewMatrix packs vecs (Dim numbers each).
 func NewMatrix(vecs [][]float32) *Matrix {
 	m := &Matrix{n: len(vecs)}
 	m.padded = (len(vecs) + panelWidth - 1) / panelWidth * panelWidth
-	m.packed = make([]float32, Dim*m.padded)
+	m.packed = make([]uint16, Dim*m.padded)
 	// vector j is column j: in panel j/panelWidth, at column j%panelWidth
 	// of each of its Dim rows
 	for j, v := range vecs {
 		col := m.packed[j/panelWidth*Dim*panelWidth+j%panelWidth:]
 		for k, f := range v[:Dim] {
-			col[k*panelWidth] = f
+			col[k*panelWidth] = toHalf(f)
 		}
 	}
 	return m
@@ -39,7 +39,7 @@ func (m *Matrix) Dots(queries ...[]float32) [][]float32 {
 		copy(a[i*Dim:(i+1)*Dim], q)
 	}
 	c := make([]float32, len(queries)*m.padded)
-	gemm(c, m.padded, a, Dim, len(queries), Dim, m.padded, m.packed)
+	gemmHalf(c, m.padded, a, Dim, len(queries), Dim, m.padded, m.packed)
 	out := make([][]float32, len(queries))
 	for i := range queries {
 		out[i] = c[i*m.padded : i*m.padded+m.n : i*m.padded+m.n]
