@@ -158,7 +158,7 @@ func fitModels(items, sparse []cvItem, fu fusion) fusion {
 	var xs [][]float64
 	var ys, ws []float64
 	addAnswer := func(it cvItem, weight float64) {
-		if it.ev.rule != 0 || it.ev.words != "" || len(it.ev.cands) == 0 {
+		if it.ev.byRuleOrWords() || len(it.ev.cands) == 0 {
 			return
 		}
 		g := group(it.p.Label)
@@ -196,7 +196,7 @@ func fitModels(items, sparse []cvItem, fu fusion) fusion {
 	for _, set := range [][]cvItem{items, sparse} {
 		for _, it := range set {
 			g := group(it.p.Label)
-			if it.ev.rule != 0 || it.ev.words != "" || len(it.ev.cands) == 0 || g != "in-scope" && g != "out-of-scope" {
+			if it.ev.byRuleOrWords() || len(it.ev.cands) == 0 || g != "in-scope" && g != "out-of-scope" {
 				continue
 			}
 			y := 0.0
@@ -213,7 +213,7 @@ func fitModels(items, sparse []cvItem, fu fusion) fusion {
 	// an urgent one may be harmless, so those are left out).
 	xs, ys, ws = nil, nil, nil
 	for _, it := range items {
-		if it.ev.rule != 0 || it.ev.words != "" || len(it.ev.urgentX) == 0 {
+		if it.ev.byRuleOrWords() || len(it.ev.urgentX) == 0 {
 			continue
 		}
 		y, w := 0.0, 1.0

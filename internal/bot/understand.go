@@ -96,6 +96,12 @@ type evidence struct {
 	cands    []candidate // answer candidates, best first
 }
 
+// byRuleOrWords reports whether the message was decided before its
+// meaning was read: by an urgent rule, or as small talk by its words.
+func (ev evidence) byRuleOrWords() bool {
+	return !ev.told && (ev.rule != 0 || ev.words != "")
+}
+
 // evidence reads a message with the fusion's settings fu (its weights only
 // order the candidates).
 func (b *Bot) evidence(text string, fu fusion) evidence {
@@ -157,12 +163,11 @@ func (b *Bot) evidence(text string, fu fusion) evidence {
 // decide turns the evidence into what the reply is, by the fusion fu.
 func (b *Bot) decide(ev evidence, fu fusion) understanding {
 	u := understanding{entry: -1, nearest: ev.nearest}
-	switch {
-	case ev.rule != 0 && !ev.told:
-		u.kind, u.urgency = KindUrgent, ev.rule
-		return u
-	case ev.words != "" && !ev.told:
-		u.kind = ev.words
+	if ev.byRuleOrWords() {
+		u.kind, u.urgency = ev.words, ev.rule
+		if ev.rule != 0 {
+			u.kind = KindUrgent
+		}
 		return u
 	}
 	for i, x := range ev.urgentX {
